@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
+import { authRoutes } from './api/auth/routes.ts';
+import { createPasswordHasher, type PasswordHasher } from './api/auth/passwords.ts';
+import { courseRoutes } from './api/courses/routes.ts';
+import { healthRoutes } from './api/health/routes.ts';
+import { logRoutes } from './api/logs/routes.ts';
+import { messageRoutes } from './api/messages/routes.ts';
+import { orderRoutes } from './api/orders/routes.ts';
+import { settingsRoutes } from './api/settings/routes.ts';
+import { meRoutes, userRoutes } from './api/users/routes.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/connection.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { seedDemoData, type SeedResult } from './db/seed.ts';
+import { handleError, sendProblem } from './errors.ts';
+import { auth } from './plugins/auth.ts';
+import { db } from './plugins/db.ts';
+import { docs } from './plugins/docs.ts';
+import { rateLimits } from './plugins/rate-limit.ts';
+import { connectRedis } from './plugins/redis.ts';
+import { requestLog } from './plugins/request-log.ts';
+import { security } from './plugins/security.ts';
+import { resolveJwtSecret } from './secrets.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    passwords: PasswordHasher;
+    /** What the first start created (the generated admin password, once). */
+    seeded: SeedResult;
+  }
+}
+
+export interface BuildOptions {
+  /** Pino options or false; defaults to the configured LOG_LEVEL. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The whole server, ready to `listen` or `inject`. Any config: tests build many side by side. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    // Duplicate slashes and trailing slashes route the same; case stays significant.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  useStrictValidation(app);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, `There is no ${request.method} ${request.url.split('?')[0]} here. The API is under /api; see /docs.`, { type: 'no-route' }),
+  );
+
+  const database = openDatabase(config);
+  let redis: Redis | undefined;
+  app.addHook('onClose', async () => {
+    redis?.disconnect();
+  });
+  try {
+    await migrateToLatest(database);
+    const passwords = await createPasswordHasher(config.maxConcurrentHashes);
+    app.decorate('config', config);
+    app.decorate('passwords', passwords);
+    app.decorate('seeded', await seedDemoData(database, config, passwords));
+    redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : undefined;
+
+    await app.register(db, { db: database });
+    await app.register(security, { corsOrigins: config.corsOrigins });
+    await app.register(rateLimits, { max: config.rateLimit, redis });
+    await app.register(auth, { secret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
+    await app.register(requestLog);
+    await app.register(docs);
+    await app.register(healthRoutes);
+    await app.register(
+      async (api) => {
+        await api.register(authRoutes, { prefix: '/auth', authRateLimit: config.authRateLimit });
+        await api.register(meRoutes);
+        await api.register(userRoutes, { prefix: '/users' });
+        await api.register(courseRoutes, { prefix: '/courses' });
+        await api.register(orderRoutes, { prefix: '/orders' });
+        await api.register(messageRoutes, { prefix: '/messages' });
+        await api.register(settingsRoutes, { prefix: '/settings' });
+        await api.register(logRoutes, { prefix: '/logs' });
+      },
+      { prefix: '/api' },
+    );
+    await app.ready();
+  } catch (error) {
+    redis?.disconnect();
+    await database.close().catch(() => {});
+    throw error;
+  }
+  return app;
+}
+
+/**
+ * Bodies are validated strictly: no type coercion ("12" is not 12) and unknown fields refused,
+ * which is what stops mass assignment (`"role": "admin"`). Query strings and path parameters
+ * arrive as text, so there numbers are coerced. Every error is reported, not just the first.
+ */
+function useStrictValidation(app: FastifyInstance) {
+  const make = (coerceTypes: boolean) => {
+    const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
+    ajvFormats.default(ajv);
+    return ajv;
+  };
+  const body = make(false);
+  const text = make(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema));
+}

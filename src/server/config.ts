@@ -1,0 +1,154 @@
+import path from 'node:path';
+
+/** Everything the server can be told from outside. Built once at start by `loadConfig`. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset: SQLite file in dataDir. `postgres://…`: PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** Unset: generated once and kept in dataDir (see secrets.ts). */
+  jwtSecret: string | undefined;
+  adminEmail: string;
+  adminPassword: string | undefined;
+  /** Auth requests per minute per client. */
+  authRateLimit: number;
+  /** Other requests per minute per client. */
+  rateLimit: number;
+  /** Failed logins per account in `loginLockoutWindowMs` before the account backs off. */
+  loginFailuresPerAccount: number;
+  redisUrl: string | undefined;
+  logLevel: LogLevel;
+  corsOrigins: string[];
+  trustProxy: boolean | string;
+  /** Argon2id hashes computed at once; each holds 19 MiB. */
+  maxConcurrentHashes: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment; throws ConfigError listing every bad value at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const config: Config = {
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '127.0.0.1'),
+    dataDir: path.resolve(read.string('DATA_DIR', './data')),
+    databaseUrl: read.databaseUrl('DATABASE_URL'),
+    jwtSecret: read.secret('JWT_SECRET', 32),
+    adminEmail: read.email('ADMIN_EMAIL', 'admin@backend-lab.local'),
+    adminPassword: read.optional('ADMIN_PASSWORD'),
+    authRateLimit: read.int('AUTH_RATE_LIMIT', 10, 1, 1_000_000_000),
+    rateLimit: read.int('RATE_LIMIT', 600, 1, 1_000_000_000),
+    loginFailuresPerAccount: read.int('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+    redisUrl: read.redisUrl('REDIS_URL'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    maxConcurrentHashes: read.int('MAX_CONCURRENT_HASHES', 4, 1, 64),
+  };
+
+  if (config.adminPassword !== undefined && [...config.adminPassword].length < 12) {
+    problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  }
+  if (config.redisUrl && !config.jwtSecret) {
+    problems.push(
+      'JWT_SECRET must be set when REDIS_URL is set: several instances must sign and verify tokens with the same secret',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name)?.trim() ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw.trim());
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.optional(name)?.trim().toLowerCase();
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  list(name: string): string[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [];
+    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  email(name: string, fallback: string): string {
+    const value = this.string(name, fallback).toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+$/.test(value)) this.problems.push(`${name} must be an email address (got "${value}")`);
+    return value;
+  }
+
+  secret(name: string, minLength: number): string | undefined {
+    const value = this.optional(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problems.push(`${name} must be at least ${minLength} characters; generate one with: openssl rand -base64 48`);
+    }
+    return value;
+  }
+
+  databaseUrl(name: string): string | undefined {
+    const value = this.optional(name);
+    if (value !== undefined && !/^postgres(ql)?:\/\//.test(value)) {
+      this.problems.push(`${name} must be a postgres:// URL, or unset for the embedded SQLite database`);
+    }
+    return value;
+  }
+
+  redisUrl(name: string): string | undefined {
+    const value = this.optional(name);
+    if (value !== undefined && !/^rediss?:\/\//.test(value)) {
+      this.problems.push(`${name} must be a redis:// or rediss:// URL (got "${value}")`);
+    }
+    return value;
+  }
+
+  trustProxy(name: string): boolean | string {
+    const raw = this.optional(name)?.trim();
+    if (raw === undefined || raw === 'false') return false;
+    if (raw === 'true') return true;
+    // Fastify takes a comma-separated list of trusted addresses/CIDRs.
+    return raw;
+  }
+}

@@ -1,0 +1,200 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** One entry of a validation problem's `errors` list. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as every error response of the API is shaped. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+const TYPE_BASE = '/problems/';
+
+/**
+ * Thrown by handlers and hooks to answer with a problem. The error handler turns it into
+ * problem+json, so a route never hand-writes an error body.
+ */
+export class HttpProblem extends Error {
+  readonly headers: Record<string, string>;
+  constructor(
+    readonly statusCode: number,
+    readonly detail: string,
+    readonly options: {
+      type?: string;
+      title?: string;
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      extensions?: Record<string, unknown>;
+    } = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new HttpProblem(400, detail, { type: errors ? 'validation' : 'bad-request', title: errors ? 'Invalid input' : undefined, errors });
+export const notFound = (what: string) => new HttpProblem(404, `${what} was not found.`, { type: 'not-found' });
+export const conflict = (detail: string) => new HttpProblem(409, detail, { type: 'conflict' });
+export const forbidden = (detail: string) => new HttpProblem(403, detail, { type: 'forbidden' });
+export const unprocessable = (detail: string, errors: FieldError[]) =>
+  new HttpProblem(422, detail, { type: 'unprocessable', errors });
+
+export function problemBody(status: number, detail: string, extra: Partial<ProblemBody> = {}): ProblemBody {
+  const title = extra.title ?? STATUS_CODES[status] ?? 'Error';
+  const type = TYPE_BASE + (extra.type ?? slug(title));
+  return { ...extra, type, title, status, detail };
+}
+
+export function sendProblem(reply: FastifyReply, status: number, detail: string, extra: Partial<ProblemBody> = {}) {
+  return reply
+    .code(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problemBody(status, detail, { instance: reply.request.url.split('?')[0], ...extra }));
+}
+
+function slug(text: string) {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
+}
+
+/** Fastify's own client errors (bad JSON, wrong content type, too large …) and what we tell the caller. */
+const FRAMEWORK_ERRORS: Record<string, { type: string; detail: (err: FastifyError) => string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    type: 'malformed-json',
+    detail: (err) => `The request body is not valid JSON: ${err.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, 'check quotes, commas and brackets')}`,
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    type: 'malformed-json',
+    detail: () => "The request says its body is JSON (Content-Type: application/json) but the body is empty.",
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    type: 'unsupported-media-type',
+    detail: () => 'This endpoint accepts JSON only: send the body with Content-Type: application/json.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    type: 'bad-request',
+    detail: () => 'The Content-Length header does not match the body that was sent.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    type: 'payload-too-large',
+    detail: () => 'The request body is larger than the 1 MiB this API accepts.',
+  },
+  FST_ERR_CTP_INVALID_TYPE: {
+    type: 'bad-request',
+    detail: () => 'The Content-Type header is not valid.',
+  },
+};
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns schema-validation failures into `{path, message}` that a learner can act on. */
+export function validationErrors(context: string | undefined, errors: AjvError[]): FieldError[] {
+  const prefix = context === 'querystring' ? 'query' : context === 'params' ? 'params' : context === 'headers' ? 'headers' : '';
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = fieldError(error);
+    const pathParts = [prefix, field.path].filter(Boolean);
+    const entry = { path: pathParts.join('.') || 'body', message: field.message };
+    const key = `${entry.path}\u0000${entry.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+function fieldError(error: AjvError): FieldError {
+  const base = error.instancePath.split('/').slice(1).map(unescapePointer);
+  const p = error.params;
+  switch (error.keyword) {
+    case 'required':
+      return { path: [...base, String(p.missingProperty)].join('.'), message: 'is required' };
+    case 'additionalProperties':
+      return { path: [...base, String(p.additionalProperty)].join('.'), message: 'is not an allowed field' };
+    case 'minLength':
+      return { path: base.join('.'), message: p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters` };
+    case 'maxLength':
+      return { path: base.join('.'), message: `must be at most ${String(p.limit)} characters` };
+    case 'format':
+      return { path: base.join('.'), message: p.format === 'email' ? 'must be a valid email address' : `must be a valid ${String(p.format)}` };
+    case 'enum':
+      return { path: base.join('.'), message: `must be one of: ${(p.allowedValues as unknown[]).join(', ')}` };
+    case 'type':
+      return { path: base.join('.'), message: `must be ${article(String(p.type))}` };
+    default:
+      return { path: base.join('.'), message: error.message ?? 'is not valid' };
+  }
+}
+
+function article(type: string) {
+  const name = type.replace(/,/g, ' or ');
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function unescapePointer(segment: string) {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * The single place an error becomes a response. Client mistakes get a specific problem; anything
+ * unexpected is logged with its stack and answered with a plain 500 that reveals nothing.
+ */
+export function handleError(error: FastifyError | HttpProblem, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof HttpProblem) {
+    reply.headers(error.headers);
+    return sendProblem(reply, error.statusCode, error.detail, {
+      type: error.options.type,
+      title: error.options.title,
+      errors: error.options.errors,
+      ...error.options.extensions,
+    });
+  }
+  const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fastifyError.validation) {
+    return sendProblem(reply, 400, 'The request has invalid fields; see errors for each one.', {
+      type: 'validation',
+      title: 'Invalid input',
+      errors: validationErrors(fastifyError.validationContext, fastifyError.validation),
+    });
+  }
+  const known = fastifyError.code ? FRAMEWORK_ERRORS[fastifyError.code] : undefined;
+  if (known) {
+    return sendProblem(reply, fastifyError.statusCode ?? 400, known.detail(fastifyError), { type: known.type });
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Other framework client errors (e.g. prototype-poisoned JSON): safe to describe.
+    return sendProblem(reply, status, clientMessage(fastifyError));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, 500, 'Something went wrong on the server. It has been logged; try again later.', {
+    type: 'internal',
+    requestId: request.id,
+  });
+}
+
+function clientMessage(error: FastifyError) {
+  if (/__proto__|constructor/i.test(error.message)) {
+    return 'The request body contains a forbidden key (__proto__ or constructor.prototype).';
+  }
+  return error.message;
+}
