@@ -68,8 +68,10 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** Foreign-key violation, in either dialect. */
 export function isForeignKeyViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
+  // SQLite reports an ON DELETE RESTRICT refusal under the trigger code, with this message.
+  return code === 'SQLITE_CONSTRAINT_TRIGGER' && message === 'FOREIGN KEY constraint failed';
 }
 
 export const toIso = (value: Date | string): string => (typeof value === 'string' ? value : value.toISOString());
