@@ -54,11 +54,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     // Duplicate slashes and trailing slashes route the same; case stays significant.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    // Closing is handled by refuseWhileClosing (problem+json) and the idle sweep in main.ts.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   useStrictValidation(app);
+  refuseWhileClosing(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, `There is no ${request.method} ${request.url.split('?')[0]} here. The API is under /api; see /docs.`, { type: 'no-route' }),
@@ -104,6 +106,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throw error;
   }
   return app;
+}
+
+/**
+ * Once shutdown starts, requests arriving on kept-alive connections get a 503 problem and
+ * `Connection: close`, so a load balancer retries them on another instance and the socket ends.
+ */
+function refuseWhileClosing(app: FastifyInstance) {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close').header('retry-after', '1');
+    return sendProblem(reply, 503, 'This instance is shutting down; retry the request.', { type: 'shutting-down' });
+  });
 }
 
 /**

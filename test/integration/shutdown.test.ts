@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, GOOD_PASSWORD, httpRequest, uniqueEmail } from '../helpers/server.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function freePort() {
+  return new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(url: string, child: ChildProcess) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not become ready');
+}
+
+describe('the real process (npm start entry)', () => {
+  let child: ChildProcess | undefined;
+  let dataDir: string | undefined;
+  afterEach(() => {
+    child?.kill('SIGKILL');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(env: Record<string, string>) {
+    const port = await freePort();
+    let output = '';
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilReady(url, child);
+    return { url, output: () => output };
+  }
+
+  it('prints a generated admin password once, and it works', async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-lab-start-'));
+    const first = await start({ DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@lab.test', ADMIN_PASSWORD: '', RATE_LIMIT: '100000', AUTH_RATE_LIMIT: '100000' });
+    const password = /Password \(shown once, keep it\): (\S+)/.exec(first.output())?.[1];
+    expect(password).toBeTruthy();
+    const login = await httpRequest(first.url, 'POST', '/api/auth/login', { body: { email: 'boss@lab.test', password } });
+    expect(login.body.user.role).toBe('admin');
+    expect(fs.statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a bad setting stops the start with a message naming it', async () => {
+    const result = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: 'eighty' } });
+    let output = '';
+    result.stderr.on('data', (d) => (output += d));
+    const code = await new Promise((resolve) => result.on('exit', resolve));
+    expect(code).toBe(78);
+    expect(output).toContain('PORT must be a whole number from 0 to 65535 (got "eighty")');
+  });
+
+  it('SIGTERM finishes requests in flight, then exits 0', async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-lab-stop-'));
+    const server = await start({ DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@lab.test', ADMIN_PASSWORD, RATE_LIMIT: '100000', AUTH_RATE_LIMIT: '100000' });
+    // Registrations each hash a password (~10 ms+), so several are in flight when the signal lands.
+    const inFlight = Array.from({ length: 8 }, () =>
+      httpRequest(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: GOOD_PASSWORD, name: 'Late' } }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    child!.kill('SIGTERM');
+    const results = await Promise.allSettled(inFlight);
+    const statuses = results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'refused'));
+    // Every request that reached the server got its answer; none was cut off mid-way.
+    expect(statuses.every((s) => s === 201 || s === 503 || s === 'refused')).toBe(true);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+    expect(await exited).toBe(0);
+  });
+});
