@@ -147,3 +147,24 @@ describe.each(testDialects())('auth (%s)', (dialect) => {
     });
   });
 });
+
+describe('auth rate limit', () => {
+  it('every auth route draws on one per-client budget; other routes keep serving', async () => {
+    const server = await startTestServer('sqlite', { AUTH_RATE_LIMIT: '3' });
+    try {
+      const statuses = [
+        (await server.request('POST', '/api/auth/login', { body: { email: 'a@b.test', password: 'x' } })).status,
+        (await server.request('POST', '/api/auth/refresh', { body: { refreshToken: 'rt_x' } })).status,
+        (await server.request('POST', '/api/auth/register', { body: {} })).status,
+      ];
+      expect(statuses).toEqual([401, 401, 400]);
+      const limited = await server.request('POST', '/api/auth/login', { body: { email: 'a@b.test', password: 'x' } });
+      expect(isProblem(limited, 429)).toBe(true);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+      expect((await server.request('GET', '/api/courses')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

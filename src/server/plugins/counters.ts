@@ -50,9 +50,19 @@ export function fallbackStoreClass(redis: Redis | undefined, log: FastifyBaseLog
     }
 
     child(routeOptions: RouteStoreOptions) {
-      return new FallbackStore(this.local.child(routeOptions), this.remote?.child(routeOptions));
+      // The plugin makes one child per route; routes of a group must share one budget instead.
+      const group = (routeOptions as { groupId?: string }).groupId;
+      if (!group) return new FallbackStore(this.local.child(routeOptions), this.remote?.child(routeOptions));
+      let shared = groups.get(group);
+      if (!shared) {
+        const groupRoute = { ...routeOptions, routeInfo: { method: 'group', url: group } } as unknown as RouteStoreOptions;
+        shared = new FallbackStore(this.local.child(groupRoute), this.remote?.child(groupRoute));
+        groups.set(group, shared);
+      }
+      return shared;
     }
   }
+  const groups = new Map<string, FallbackStore>();
   return class extends FallbackStore {
     constructor(params: { continueExceeding?: boolean; exponentialBackoff?: boolean }) {
       const cont = params.continueExceeding ?? false;

@@ -17,7 +17,8 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
   },
-  { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
+  // Extension members (retryAfterSeconds, requestId …) must survive serialization.
+  { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)', additionalProperties: true },
 );
 
 const problemRef = Type.Unsafe<unknown>({ $ref: 'Problem#' });
