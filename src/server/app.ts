@@ -18,6 +18,7 @@ import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoData, type SeedResult } from './db/seed.ts';
 import { handleError, sendProblem } from './errors.ts';
+import { useJsonBodies } from './json-body.ts';
 import { auth } from './plugins/auth.ts';
 import { db } from './plugins/db.ts';
 import { docs } from './plugins/docs.ts';
@@ -47,7 +48,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // genReqId reads the header itself, so an incoming id is used only when it looks like one.
+    requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
@@ -60,6 +62,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   useStrictValidation(app);
+  useJsonBodies(app);
   refuseWhileClosing(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>

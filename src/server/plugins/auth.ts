@@ -51,7 +51,7 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
     secret: options.secret,
     // Pin the algorithm both ways: "alg: none" and algorithm-confusion tokens fail verification.
     sign: { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_SECONDS, iss: ISSUER },
-    verify: { algorithms: ['HS256'], allowedIss: ISSUER, requiredClaims: ['sub', 'exp', 'iat'] },
+    verify: { algorithms: ['HS256'], allowedIss: ISSUER, requiredClaims: ['sub', 'exp', 'iat', 'iss'] },
   });
 
   app.decorate('signAccessToken', (user: { id: number; token_version: number }) =>

@@ -8,7 +8,7 @@ import { type CounterStore, fallbackStoreClass } from './counters.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Failed logins per account, in the same store as the rate limits (Redis when there is one). */
-    loginFailures: { store: CounterStore; read(key: string): Promise<{ current: number; ttl: number }> };
+    loginFailures: { store: CounterStore; read(key: string, windowMs: number): Promise<{ current: number; ttl: number }> };
   }
 }
 
@@ -39,9 +39,10 @@ async function rateLimitPlugin(app: FastifyInstance, options: { max: number; red
   const failures = new Store({});
   app.decorate('loginFailures', {
     store: failures,
-    read: (key: string) =>
+    // The window matters: the in-memory store treats a counter older than it as expired.
+    read: (key: string, windowMs: number) =>
       new Promise<{ current: number; ttl: number }>((resolve) =>
-        failures.read(key, (error, result) => resolve(error || !result ? { current: 0, ttl: 0 } : result), 0, 0),
+        failures.read(key, (error, result) => resolve(error || !result ? { current: 0, ttl: 0 } : result), windowMs, 0),
       ),
   });
 }

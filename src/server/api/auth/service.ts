@@ -51,7 +51,7 @@ export async function registerUser(app: FastifyInstance, input: { email: string;
 export async function logIn(app: FastifyInstance, input: { email: string; password: string }) {
   const email = normalizeEmail(input.email);
   const failureKey = `login-failures:${email}`;
-  const failures = await app.loginFailures.read(failureKey);
+  const failures = await app.loginFailures.read(failureKey, FAILED_LOGIN_WINDOW_MS);
   if (failures.current >= app.config.loginFailuresPerAccount) {
     throw tooManyFailures(Math.ceil(failures.ttl / 1000));
   }
