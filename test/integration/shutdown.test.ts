@@ -1,31 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, startServerProcess } from '../helpers/process.ts';
 import { ADMIN_PASSWORD, GOOD_PASSWORD, httpRequest, uniqueEmail } from '../helpers/server.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(url: string, child: ChildProcess) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('server did not become ready');
-}
 
 describe('the real process (npm start entry)', () => {
   let child: ChildProcess | undefined;
@@ -36,18 +15,9 @@ describe('the real process (npm start entry)', () => {
   });
 
   async function start(env: Record<string, string>) {
-    const port = await freePort();
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(url, child);
-    return { url, output: () => output };
+    const server = await startServerProcess(env);
+    child = server.child;
+    return server;
   }
 
   it('prints a generated admin password once, and it works', async () => {
