@@ -34,6 +34,8 @@ declare module 'fastify' {
     passwords: PasswordHasher;
     /** What the first start created (the generated admin password, once). */
     seeded: SeedResult;
+    /** ioredis connection status ('ready' while counters are shared), or 'none' without REDIS_URL. */
+    redisStatus: () => string;
   }
 }
 
@@ -81,10 +83,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.decorate('passwords', passwords);
     app.decorate('seeded', await seedDemoData(database, config, passwords));
     redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : undefined;
+    app.decorate('redisStatus', () => redis?.status ?? 'none');
 
     await app.register(db, { db: database });
     await app.register(security, { corsOrigins: config.corsOrigins });
-    await app.register(rateLimits, { max: config.rateLimit, redis });
+    await app.register(rateLimits, { max: config.rateLimit, redis, redisPrefix: config.redisPrefix });
     await app.register(auth, { secret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
     await app.register(requestLog);
     await app.register(docs);

@@ -18,6 +18,8 @@ export interface Config {
   /** Failed logins per account in `loginLockoutWindowMs` before the account backs off. */
   loginFailuresPerAccount: number;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several labs can share one Redis. */
+  redisPrefix: string;
   logLevel: LogLevel;
   corsOrigins: string[];
   trustProxy: boolean | string;
@@ -54,6 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: read.int('RATE_LIMIT', 600, 1, 1_000_000_000),
     loginFailuresPerAccount: read.int('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     redisUrl: read.redisUrl('REDIS_URL'),
+    redisPrefix: read.string('REDIS_PREFIX', 'backend-lab:'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     corsOrigins: read.list('CORS_ORIGINS'),
     trustProxy: read.trustProxy('TRUST_PROXY'),

@@ -17,13 +17,11 @@ export interface CounterStore {
 type StoreConstructor<A extends unknown[]> = new (...args: A) => CounterStore;
 type RouteStoreOptions = Parameters<FastifyRateLimitStore['child']>[0];
 
-export const REDIS_KEY_PREFIX = 'backend-lab:rl:';
-
 /**
  * Counters in Redis while it answers, in process memory while it does not. Redis holds only this
  * soft state, so losing it loosens limits to per-instance for a while and loses nothing else.
  */
-export function fallbackStoreClass(redis: Redis | undefined, log: FastifyBaseLogger, keyPrefix = REDIS_KEY_PREFIX) {
+export function fallbackStoreClass(redis: Redis | undefined, log: FastifyBaseLogger, keyPrefix: string) {
   class FallbackStore implements CounterStore {
     constructor(
       private readonly local: CounterStore,

@@ -17,8 +17,8 @@ declare module 'fastify' {
  * draft-ietf-httpapi-ratelimit-headers (RateLimit-Limit / -Remaining / -Reset, as the plugin's
  * enableDraftSpec sends them) plus Retry-After on a 429.
  */
-async function rateLimitPlugin(app: FastifyInstance, options: { max: number; redis: Redis | undefined }) {
-  const Store = fallbackStoreClass(options.redis, app.log);
+async function rateLimitPlugin(app: FastifyInstance, options: { max: number; redis: Redis | undefined; redisPrefix: string }) {
+  const Store = fallbackStoreClass(options.redis, app.log, `${options.redisPrefix}rl:`);
   await app.register(rateLimit, {
     global: true,
     max: options.max,

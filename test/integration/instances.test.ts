@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testDialects } from '../helpers/databases.ts';
+import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.ts';
+import { GOOD_PASSWORD, isProblem, startTestServer, type TestServer, uniqueEmail } from '../helpers/server.ts';
+
+const hasPostgres = testDialects().includes('postgres');
+const hasRedis = await redisAvailable();
+if (!hasPostgres) console.warn('!! instances.test.ts: PostgreSQL missing, two-instance test SKIPPED');
+
+/** A class outgrows one process: two instances over one PostgreSQL database and one Redis. */
+describe.runIf(hasPostgres && hasRedis)('two instances sharing PostgreSQL and Redis', () => {
+  const prefix = `backend-lab-test:${randomBytes(4).toString('hex')}:`;
+  let database: TestDatabase;
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: prefix, JWT_SECRET: randomBytes(32).toString('hex'), AUTH_RATE_LIMIT: '4' };
+    a = await startTestServer('postgres', env, database);
+    b = await startTestServer('postgres', env, database);
+    // Both Redis clients connect asynchronously; wait until each reports ready.
+    for (let i = 0; i < 100 && !(redisReady(a) && redisReady(b)); i++) await new Promise((r) => setTimeout(r, 20));
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+    const redis = new Redis(REDIS_TEST_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('a user registered on one instance logs in on the other, and its token works on both', async () => {
+    const email = uniqueEmail();
+    const registered = await a.request('POST', '/api/auth/register', { body: { email, password: GOOD_PASSWORD, name: 'Roaming' } });
+    expect(registered.status).toBe(201);
+    const login = await b.request('POST', '/api/auth/login', { body: { email, password: GOOD_PASSWORD } });
+    expect(login.status).toBe(200);
+    expect((await a.request('GET', '/api/me', { token: login.body.accessToken })).body.email).toBe(email);
+    expect((await b.request('GET', '/api/me', { token: registered.body.accessToken })).body.email).toBe(email);
+    // A refresh token issued by A rotates on B.
+    expect((await b.request('POST', '/api/auth/refresh', { body: { refreshToken: registered.body.refreshToken } })).status).toBe(200);
+  });
+
+  it('the auth limit holds across instances: counted in Redis, not per process', async () => {
+    const redis = new Redis(REDIS_TEST_URL);
+    for (const key of await redis.keys(`${prefix}*`)) await redis.del(key);
+    const attempt = (server: TestServer) => server.request('POST', '/api/auth/login', { body: { email: 'nobody@example.test', password: 'wrong password!' } });
+    const statuses = [(await attempt(a)).status, (await attempt(b)).status, (await attempt(a)).status, (await attempt(b)).status];
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    // Alone, each instance has seen only two of the four: only a shared counter refuses the fifth.
+    const fifth = await attempt(a);
+    expect(isProblem(fifth, 429)).toBe(true);
+    expect(isProblem(await attempt(b), 429)).toBe(true);
+    expect((await redis.keys(`${prefix}rl:*`)).length).toBeGreaterThan(0);
+    redis.disconnect();
+  });
+});
+
+function redisReady(server: TestServer) {
+  return server.app.redisStatus() === 'ready';
+}
