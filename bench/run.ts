@@ -1,0 +1,95 @@
+/**
+ * npm run bench: our API against the least a server can do (node:http + better-sqlite3) and against
+ * json-server, one after another in the same run on the same data, printed as ratios.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { httpRequest } from '../test/helpers/server.ts';
+import { measure, type Measurement, warmUp } from './measure.ts';
+import { startJsonServer, startLimit, startOurs, stopAll } from './servers.ts';
+
+const ADMIN = { email: 'admin@bench.local', password: 'bench admin password 123' };
+const PASSWORD = 'a long and unusual passphrase 42';
+const COURSES = 300;
+const BUYERS = 40;
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-lab-bench-'));
+  const secret = randomBytes(32).toString('hex');
+  const unlimited = '1000000000';
+  const ours = await startOurs({ DATA_DIR: dataDir, JWT_SECRET: secret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT: unlimited, AUTH_RATE_LIMIT: unlimited });
+  const api = (method: string, p: string, options?: Parameters<typeof httpRequest>[3]) => httpRequest(ours.url, method, p, options);
+
+  console.log(`seeding ${COURSES} courses and ${BUYERS} users …`);
+  const admin = (await api('POST', '/api/auth/login', { body: ADMIN })).body.accessToken;
+  const courseIds: number[] = [];
+  for (let i = 0; i < COURSES; i++) {
+    courseIds.push((await api('POST', '/api/courses', { token: admin, body: { title: `Bench course ${i}`, description: 'A course made for the benchmark.', priceCents: 1000 + i, status: 'published' } })).body.id);
+  }
+  const buyers: string[] = [];
+  for (let i = 0; i < BUYERS; i++) {
+    buyers.push((await api('POST', '/api/auth/register', { body: { email: `buyer${i}@bench.local`, password: PASSWORD, name: `Buyer ${i}` } })).body.accessToken);
+  }
+  const token = buyers[0]!;
+  const page = (await api('GET', '/api/courses?limit=20')).body.data;
+
+  const limit = await startLimit(path.join(dataDir, 'backend-lab.sqlite'), secret);
+  const peer = await startJsonServer(dataDir, page);
+  const bearer = { authorization: `Bearer ${token}` };
+
+  const results: Record<string, Measurement> = {};
+  const run = async (key: string, name: string, load: Parameters<typeof measure>[1]) => {
+    await warmUp(load);
+    results[key] = await measure(name, load);
+    console.log(`  measured ${name}`);
+  };
+  await run('limitCourses', 'limit  GET /api/courses?limit=20', { url: `${limit.url}/api/courses?limit=20` });
+  await run('peerCourses', 'json-server GET /courses?_limit=20', { url: `${peer.url}/courses?_limit=20` });
+  await run('oursCourses', 'ours   GET /api/courses?limit=20', { url: `${ours.url}/api/courses?limit=20` });
+  await run('limitMe', 'limit  GET /api/me', { url: `${limit.url}/api/me`, headers: bearer });
+  await run('oursMe', 'ours   GET /api/me', { url: `${ours.url}/api/me`, headers: bearer });
+
+  // Every order must be a new (buyer, course) pair, or it is a 409.
+  let n = 0;
+  const nextOrder = () => {
+    const i = n++;
+    return { headers: { authorization: `Bearer ${buyers[i % BUYERS]}` }, body: JSON.stringify({ courseId: courseIds[Math.floor(i / BUYERS) % COURSES] }) };
+  };
+  results.oursOrders = await measure('ours   POST /api/orders', { url: `${ours.url}/api/orders`, method: 'POST', next: nextOrder, seconds: 5 });
+  console.log('  measured orders');
+  const login = { url: `${ours.url}/api/auth/login`, method: 'POST' as const, body: JSON.stringify({ email: 'buyer1@bench.local', password: PASSWORD }), connections: 16 };
+  await run('oursLogin', 'ours   POST /api/auth/login', login);
+  const [storm] = await Promise.all([measure('ours   GET /api/courses during a login storm', { url: `${ours.url}/api/courses?limit=20` }), measure('login storm', login)]);
+  results.storm = storm;
+
+  print(results);
+  stopAll();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+function print(r: Record<string, Measurement>) {
+  const row = (m: Measurement) => `${m.name.padEnd(46)} ${m.rps.toFixed(0).padStart(8)} ${String(m.p50).padStart(7)} ${String(m.p99).padStart(7)} ${String(m.non2xx).padStart(7)}`;
+  console.log(`\n${'route (50 connections; login 16)'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(7)}`);
+  for (const m of Object.values(r)) console.log(row(m));
+  const ratio = (a: number, b: number) => (a / b).toFixed(2) + '×';
+  const check = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const c = r.oursCourses!, me = r.oursMe!, storm = r.storm!;
+  console.log('\ntarget                                             measured   result');
+  const line = (label: string, value: string, ok: boolean) => console.log(`${label.padEnd(50)} ${value.padStart(9)}   ${check(ok)}`);
+  line('GET /api/courses ≥ 0.8× the limit', ratio(c.rps, r.limitCourses!.rps), c.rps >= 0.8 * r.limitCourses!.rps);
+  line('GET /api/courses ≥ 2× json-server', ratio(c.rps, r.peerCourses!.rps), c.rps >= 2 * r.peerCourses!.rps);
+  line('GET /api/me ≥ 0.8× the limit', ratio(me.rps, r.limitMe!.rps), me.rps >= 0.8 * r.limitMe!.rps);
+  line('GET /api/me ≥ 2× json-server (its course page)', ratio(me.rps, r.peerCourses!.rps), me.rps >= 2 * r.peerCourses!.rps);
+  line('GET /api/courses p99 < 20 ms', `${c.p99} ms`, c.p99 < 20);
+  line('GET /api/me p99 < 20 ms', `${me.p99} ms`, me.p99 < 20);
+  line('courses p99 in a login storm ≤ 3× quiet', ratio(storm.p99, Math.max(1, c.p99)), storm.p99 <= 3 * Math.max(1, c.p99));
+  console.log('\nSQLite runs with WAL and synchronous=FULL: every POST /api/orders waits for an fsync of the WAL.');
+}
+
+main().catch((error) => {
+  console.error(error);
+  stopAll();
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort, ROOT } from '../test/helpers/process.ts';
+
+export interface Running {
+  url: string;
+  child: ChildProcess;
+}
+
+const children: ChildProcess[] = [];
+export const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
+process.on('exit', stopAll);
+
+async function waitFor(url: string, child: ChildProcess) {
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    if (await fetch(url).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+export async function startOurs(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/ready`, child);
+  return { url, child };
+}
+
+export async function startLimit(sqliteFile: string, secret: string): Promise<Running> {
+  const port = await freePort();
+  const child = fork(path.join(ROOT, 'bench/limit-server.ts'), [sqliteFile, String(port), secret], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/api/courses?limit=20`, child);
+  return { url, child };
+}
+
+/** json-server 0.17, the fake REST API many courses use, over the same 20 courses. */
+export async function startJsonServer(dir: string, courses: unknown[]): Promise<Running> {
+  const port = await freePort();
+  const file = path.join(dir, 'db.json');
+  fs.writeFileSync(file, JSON.stringify({ courses }));
+  const bin = path.join(ROOT, 'node_modules/json-server/lib/cli/bin.js');
+  const child = spawn(process.execPath, [bin, '--quiet', '--port', String(port), '--host', '127.0.0.1', file], { stdio: 'ignore' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/courses?_limit=20`, child);
+  return { url, child };
+}
