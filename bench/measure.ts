@@ -44,5 +44,5 @@ export async function measure(name: string, load: Load): Promise<Measurement> {
 
 /** A short run first, so JIT warm-up and caches do not count against whoever goes first. */
 export async function warmUp(load: Load) {
-  await measure('warm-up', { ...load, seconds: 2 });
+  await measure('warm-up', { ...load, seconds: 5 });
 }
