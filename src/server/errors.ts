@@ -182,19 +182,12 @@ export function handleError(error: FastifyError | HttpProblem, request: FastifyR
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    // Other framework client errors (e.g. prototype-poisoned JSON): safe to describe.
-    return sendProblem(reply, status, clientMessage(fastifyError));
+    // Other framework client errors describe the client's mistake: safe to pass on.
+    return sendProblem(reply, status, fastifyError.message);
   }
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, 500, 'Something went wrong on the server. It has been logged; try again later.', {
     type: 'internal',
     requestId: request.id,
   });
-}
-
-function clientMessage(error: FastifyError) {
-  if (/__proto__|constructor/i.test(error.message)) {
-    return 'The request body contains a forbidden key (__proto__ or constructor.prototype).';
-  }
-  return error.message;
 }
