@@ -69,6 +69,19 @@ function slug(text: string) {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
 }
 
+/**
+ * Errors Fastify meets before routing (a malformed percent-encoding, a path parameter over the
+ * router's length limit) go through `frameworkErrors`, so they are problems like every other.
+ */
+export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(reply, 414, 'A part of the URL path is longer than the 200 characters this API accepts.', { type: 'uri-too-long' });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') return sendProblem(reply, 400, 'The URL is not valid: check its percent-encoding (%XX).', { type: 'bad-url' });
+  reply.log.error({ err: error }, 'router error');
+  return sendProblem(reply, 500, 'The server could not route this request.', { type: 'internal' });
+}
+
 /** Fastify's own client errors (bad JSON, wrong content type, too large …) and what we tell the caller. */
 const FRAMEWORK_ERRORS: Record<string, { type: string; detail: (err: FastifyError) => string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: {
@@ -109,8 +122,16 @@ export function validationErrors(context: string | undefined, errors: AjvError[]
   const prefix = context === 'querystring' ? 'query' : context === 'params' ? 'params' : context === 'headers' ? 'headers' : '';
   const seen = new Set<string>();
   const out: FieldError[] = [];
+  // A union of literals (TypeBox's way to spell an enum) fails as one `const` error per choice and
+  // an `anyOf`; the learner needs the list of choices instead.
+  const choices = new Map<string, unknown[]>();
   for (const error of errors) {
-    const field = fieldError(error);
+    if (error.keyword === 'const') choices.set(error.instancePath, [...(choices.get(error.instancePath) ?? []), error.params.allowedValue]);
+  }
+  for (const error of errors) {
+    if (error.keyword === 'const' && choices.has(error.instancePath)) continue;
+    const allowed = error.keyword === 'anyOf' ? choices.get(error.instancePath) : undefined;
+    const field = allowed ? { path: error.instancePath.split('/').slice(1).map(unescapePointer).join('.'), message: `must be one of: ${allowed.join(', ')}` } : fieldError(error);
     const pathParts = [prefix, field.path].filter(Boolean);
     const entry = { path: pathParts.join('.') || 'body', message: field.message };
     const key = `${entry.path}\u0000${entry.message}`;

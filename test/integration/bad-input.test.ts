@@ -272,6 +272,21 @@ describe.each(testDialects())('bad input on every JSON route (%s)', (dialect) =>
       expect(isProblem(res, 400), res.text).toBe(true);
     });
 
+    it('a path parameter over 200 characters is a 414 problem, a broken %-escape a 400 problem', async () => {
+      const long = await server.request('GET', `/api/courses/${'9'.repeat(250)}`);
+      expect(isProblem(long, 414), long.text).toBe(true);
+      const broken = await server.request('GET', '/api/courses/%E0%A4%A');
+      expect(isProblem(broken, 400), broken.text).toBe(true);
+    });
+
+    it('a value outside a list of choices names the choices', async () => {
+      const res = await server.request('GET', '/api/courses?sort=password');
+      expect(isProblem(res, 400), res.text).toBe(true);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors[0].path).toBe('query.sort');
+      expect(res.body.errors[0].message).toMatch(/^must be one of: .*createdAt.*-price/);
+    });
+
     it('"constructor.prototype" in settings is a 400 problem', async () => {
       const res = await sendRaw(server, 'PUT', '/api/settings', { text: '{"constructor":{"prototype":{"role":"admin"}}}', contentType: 'application/json' }, ctx.user);
       expect(isProblem(res, 400), res.text).toBe(true);
