@@ -1,0 +1,69 @@
+/**
+ * The lab's data model: requests, folders, collections and environments as the browser stores them
+ * and the script engine sees them. Close to Postman Collection v2.1 so import and export lose nothing.
+ */
+
+export interface KeyValue {
+  key: string;
+  value: string;
+  enabled: boolean;
+}
+
+export type RequestBody =
+  | { mode: 'none' }
+  | { mode: 'json'; raw: string }
+  | { mode: 'text'; raw: string }
+  | { mode: 'urlencoded'; fields: KeyValue[] };
+
+export type RequestAuth = { type: 'none' } | { type: 'bearer'; token: string };
+
+export interface Scripts {
+  preRequest: string;
+  tests: string;
+}
+
+export interface LabRequest {
+  id: string;
+  name: string;
+  method: string;
+  /** As typed, with {{variables}} unresolved; a relative URL goes to the lab server. */
+  url: string;
+  headers: KeyValue[];
+  body: RequestBody;
+  auth: RequestAuth;
+  scripts: Scripts;
+}
+
+export interface Folder {
+  id: string;
+  name: string;
+  items: Item[];
+  scripts: Scripts;
+}
+
+export type Item = ({ kind: 'request' } & LabRequest) | ({ kind: 'folder' } & Folder);
+
+export interface Collection {
+  id: string;
+  name: string;
+  items: Item[];
+  scripts: Scripts;
+  variables: KeyValue[];
+}
+
+export interface EnvironmentValue {
+  key: string;
+  /** Shared when exported. */
+  initial: string;
+  /** What requests use; scripts write here. Stays in this browser. */
+  current: string;
+  enabled: boolean;
+}
+
+export interface Environment {
+  id: string;
+  name: string;
+  values: EnvironmentValue[];
+}
+
+export const emptyScripts = (): Scripts => ({ preRequest: '', tests: '' });
