@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { ensureWebBuild } from './web-build.ts';
 
 /** `npm start`: read the environment, build the app, serve, and shut down cleanly on a signal. */
 async function main() {
@@ -13,6 +14,7 @@ async function main() {
     }
     throw error;
   }
+  await ensureWebBuild((line) => process.stdout.write(line + '\n'));
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
 

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { ensureWebBuild } from '../../src/server/web-build.ts';
+import { ensureChromium } from './browser.ts';
 import type { TestProject } from 'vitest/node';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -7,6 +9,8 @@ export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresAdminUrl: string | null;
+    /** Why the browser tests cannot run, when they cannot. */
+    chromiumProblem: string | null;
   }
 }
 
@@ -15,6 +19,8 @@ declare module 'vitest' {
  * says so loudly; with REQUIRE_POSTGRES=1 (as .ci/run sets) its absence fails the whole run.
  */
 export default async function setup(project: TestProject) {
+  await ensureWebBuild((line) => console.log(line));
+  project.provide('chromiumProblem', ensureChromium().problem ?? null);
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();

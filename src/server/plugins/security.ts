@@ -8,7 +8,10 @@ async function securityPlugin(app: FastifyInstance, options: { corsOrigins: stri
   await app.register(helmet, {
     // No upgrade-insecure-requests: a class server on a LAN is often plain http, and the
     // directive would send the browser to an https port that is not there.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+    // connect-src is open because the lab page is an API client: it may call any server the learner names.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], connectSrc: ["'self'", 'http:', 'https:'], frameAncestors: ["'none'"], upgradeInsecureRequests: null },
+    },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
   });
   if (options.corsOrigins.length > 0) {

@@ -1,0 +1,23 @@
+import { lazy, Suspense } from 'react';
+
+export interface EditorProps {
+  value: string;
+  onChange?: (value: string) => void;
+  /** The accessible name, e.g. "Tests". */
+  label: string;
+  language: 'javascript' | 'json' | 'text';
+  readOnly?: boolean;
+  minHeight?: string;
+  /** Problems to mark at their line (1-based line and column), e.g. a failed deploy. */
+  diagnostics?: { line: number; column: number; message: string }[];
+}
+
+const CodeMirrorEditor = lazy(() => import('./CodeMirror.tsx'));
+
+/** Editors load with their own chunk, so the first page stays small; a textarea stands in meanwhile. */
+export function CodeEditor(props: EditorProps) {
+  const fallback = (
+    <textarea className="code-fallback" aria-label={props.label} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} spellCheck={false} />
+  );
+  return <Suspense fallback={fallback}>{props.language === 'text' ? fallback : <CodeMirrorEditor {...props} />}</Suspense>;
+}

@@ -1,0 +1,92 @@
+import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { javascript } from '@codemirror/lang-javascript';
+import { json } from '@codemirror/lang-json';
+import { bracketMatching, foldGutter, foldKeymap, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { EditorState } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
+import { useEffect, useRef } from 'react';
+import type { EditorProps } from './CodeEditor.tsx';
+
+const highlight = HighlightStyle.define([
+  { tag: tags.keyword, color: 'var(--syntax-keyword)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--syntax-string)' },
+  { tag: [tags.number, tags.bool, tags.null], color: 'var(--syntax-number)' },
+  { tag: tags.propertyName, color: 'var(--syntax-property)' },
+  { tag: tags.comment, color: 'var(--syntax-comment)', fontStyle: 'italic' },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: 'var(--syntax-function)' },
+]);
+
+const theme = EditorView.theme({
+  '&': { backgroundColor: 'var(--editor-bg)', color: 'var(--text)', fontSize: '13px', border: '1px solid var(--border)', borderRadius: '6px' },
+  '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--text)' },
+  '.cm-gutters': { backgroundColor: 'var(--editor-gutter)', color: 'var(--muted)', border: 'none' },
+  '&.cm-focused': { outline: '2px solid var(--focus)' },
+  '.cm-activeLine': { backgroundColor: 'transparent' },
+  '.cm-cursor': { borderLeftColor: 'var(--text)' },
+});
+
+/** CodeMirror 6, loaded on demand; the contenteditable carries the accessible name. */
+export default function CodeMirrorEditor({ value, onChange, label, language, readOnly, minHeight, diagnostics }: EditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView>(null);
+  const latest = useRef(onChange);
+  latest.current = onChange;
+
+  useEffect(() => {
+    const state = EditorState.create({
+      doc: value,
+      extensions: [
+        lineNumbers(),
+        lintGutter(),
+        foldGutter(),
+        history(),
+        indentOnInput(),
+        bracketMatching(),
+        closeBrackets(),
+        autocompletion(),
+        syntaxHighlighting(highlight),
+        language === 'json' ? json() : language === 'javascript' ? javascript() : [],
+        keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap, ...foldKeymap]),
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorState.readOnly.of(Boolean(readOnly)),
+        EditorView.editable.of(!readOnly),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) latest.current?.(update.state.doc.toString());
+        }),
+        theme,
+        EditorView.theme({ '.cm-scroller': { minHeight: minHeight ?? '6rem', maxHeight: '60vh' } }),
+      ],
+    });
+    view.current = new EditorView({ state, parent: host.current! });
+    return () => view.current?.destroy();
+    // The editor is created once per mount; later value changes are applied below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [language, readOnly, label]);
+
+  useEffect(() => {
+    const current = view.current;
+    if (current && current.state.doc.toString() !== value) {
+      current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value } });
+    }
+  }, [value]);
+
+  useEffect(() => {
+    const current = view.current;
+    if (!current) return;
+    const doc = current.state.doc;
+    const marks = (diagnostics ?? [])
+      .filter((d) => d.line >= 1 && d.line <= doc.lines)
+      .map((d) => {
+        const line = doc.line(d.line);
+        const from = Math.min(line.from + Math.max(0, d.column - 1), line.to);
+        return { from, to: Math.max(from, line.to), severity: 'error' as const, message: d.message };
+      });
+    current.dispatch(setDiagnostics(current.state, marks));
+  }, [diagnostics, value]);
+
+  return <div ref={host} className="code-editor" />;
+}

@@ -1,0 +1,246 @@
+import { useCallback, useEffect, useState } from 'react';
+import { openRequest } from '../state/collections.ts';
+import { lab, newRequest, useLab } from '../state/store.ts';
+import { type CodeError, deployCode, ensureWorkspace, loadTemplates, resetDatabase, runSql, type SqlResult } from '../http/workspace.ts';
+import { CodeEditor } from './CodeEditor.tsx';
+import { Tabs } from './Tabs.tsx';
+
+interface LogLine {
+  at: string;
+  level: string;
+  message: string;
+  line?: number;
+}
+
+/** The learner's own backend: Express-style code, deployed to /sandbox/<id>/ on this server. */
+export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
+  const workspace = useLab((s) => s.workspace);
+  const code = useLab((s) => s.code ?? '');
+  const [status, setStatus] = useState('');
+  const [errors, setErrors] = useState<CodeError[]>([]);
+  const [routes, setRoutes] = useState<{ method: string; path: string }[]>([]);
+  const [templates, setTemplates] = useState<Awaited<ReturnType<typeof loadTemplates>>>([]);
+  const [failure, setFailure] = useState('');
+
+  useEffect(() => {
+    ensureWorkspace().catch((error: Error) => setFailure(`Could not open your workspace: ${error.message}`));
+    void loadTemplates().then(setTemplates);
+  }, []);
+
+  const deploy = useCallback(async () => {
+    const ws = lab.get().workspace;
+    if (!ws) return;
+    setStatus('Deploying …');
+    const result = await deployCode(ws, lab.get().code ?? '');
+    if (result.ok) {
+      setErrors([]);
+      setRoutes(result.routes);
+      setStatus(`Deployed: ${result.routes.length} route${result.routes.length === 1 ? '' : 's'} live at ${result.url}`);
+    } else {
+      setErrors(result.errors);
+      setStatus(result.detail);
+    }
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        void deploy();
+      }
+    };
+    addEventListener('keydown', onKey, { capture: true });
+    return () => removeEventListener('keydown', onKey, { capture: true });
+  }, [deploy]);
+
+  const tryRoute = (method: string, path: string) => {
+    if (!workspace) return;
+    openRequest(undefined, newRequest({ name: `${method} ${path}`, method, url: `/sandbox/${workspace.id}${path.replace(/:(\w+)/g, '1')}` }));
+    onOpenClient();
+  };
+
+  return (
+    <section aria-label="Code" className="code-view panel">
+      <div className="toolbar">
+        <h2>Your backend</h2>
+        {workspace && (
+          <span className="muted">
+            live at <code>/sandbox/{workspace.id}/</code> — also from curl: <code>curl {location.origin}/sandbox/{workspace.id}/</code>
+          </span>
+        )}
+      </div>
+      {failure && <p role="alert">{failure}</p>}
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => void deploy()} disabled={!workspace}>
+          Deploy
+        </button>
+        <label>
+          <span className="visually-hidden">Starter template</span>
+          <select
+            aria-label="Starter template"
+            value=""
+            onChange={(e) => {
+              const template = templates.find((t) => t.id === e.target.value);
+              if (template && (lab.get().code === template.source || confirm(`Replace the code in the editor with "${template.name}"?`))) lab.set((s) => ({ ...s, code: template.source }));
+            }}
+          >
+            <option value="">Start from a template …</option>
+            {templates.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name} — {t.description}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted">Ctrl+S deploys</span>
+      </div>
+      <p role="status" className={errors.length ? 'run-error' : 'muted'}>
+        {status}
+      </p>
+      {errors.length > 0 && (
+        <ul className="code-errors" aria-label="Code errors">
+          {errors.map((e, i) => (
+            <li key={i}>
+              Line {e.line}, column {e.column}: {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <CodeEditor label="Backend code" language="javascript" value={code} onChange={(source) => lab.set((s) => ({ ...s, code: source }))} minHeight="18rem" diagnostics={errors} />
+      {routes.length > 0 && (
+        <ul className="routes" aria-label="Deployed routes">
+          {routes.map((r) => (
+            <li key={`${r.method} ${r.path}`}>
+              <button type="button" onClick={() => tryRoute(r.method === 'ALL' || r.method === 'USE' ? 'GET' : r.method, r.path)} aria-label={`Try ${r.method} ${r.path} in the client`}>
+                <span className={`method method-${r.method.toLowerCase()}`}>{r.method}</span> {r.path}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {workspace && (
+        <Tabs
+          label="Workspace tools"
+          tabs={[
+            { id: 'console', label: 'Server console', render: () => <ServerConsole workspace={workspace} /> },
+            { id: 'sql', label: 'SQL console', render: () => <SqlConsole workspace={workspace} /> },
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
+function ServerConsole({ workspace }: { workspace: { id: string; key: string } }) {
+  const [lines, setLines] = useState<LogLine[]>([]);
+  useEffect(() => {
+    const query = `?key=${encodeURIComponent(workspace.key)}`;
+    void fetch(`/api/workspaces/${workspace.id}/logs`, { headers: { 'x-workspace-key': workspace.key } })
+      .then((r) => (r.ok ? r.json() : { data: [] }))
+      .then((body: { data: LogLine[] }) => setLines(body.data));
+    const source = new EventSource(`/api/workspaces/${workspace.id}/logs/stream${query}`);
+    source.onmessage = (event) => setLines((current) => [...current, JSON.parse(event.data) as LogLine].slice(-500));
+    return () => source.close();
+  }, [workspace.id, workspace.key]);
+  return (
+    <section aria-label="Server console" className="console">
+      <div className="toolbar">
+        <span className="muted">console.log from your code, live</span>
+        <button type="button" onClick={() => setLines([])}>
+          Clear
+        </button>
+      </div>
+      <ol className="console-lines" aria-live="polite">
+        {lines.map((line, i) => (
+          <li key={i} className={`console-${line.level}`}>
+            <span className="muted">{new Date(line.at).toLocaleTimeString()}</span>
+            {line.line !== undefined && <span className="muted">line {line.line}</span>}
+            <pre>{line.message}</pre>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function SqlConsole({ workspace }: { workspace: { id: string; key: string } }) {
+  const [sql, setSql] = useState('SELECT 1 + 1 AS two');
+  const [result, setResult] = useState<SqlResult>();
+  const [error, setError] = useState('');
+  const run = async () => {
+    setError('');
+    try {
+      setResult(await runSql(workspace, sql));
+    } catch (e) {
+      setResult(undefined);
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <section aria-label="SQL console" className="sql-console">
+      <div
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.stopPropagation();
+            void run();
+          }
+        }}
+      >
+        <CodeEditor label="SQL statement" language="text" value={sql} onChange={setSql} />
+      </div>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => void run()}>
+          Run SQL
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            confirm('Delete every table and document in this workspace database?') &&
+            void resetDatabase(workspace).then(
+              () => setResult(undefined),
+              (e: Error) => setError(e.message),
+            )
+          }
+        >
+          Reset database
+        </button>
+        <span className="muted">Ctrl+Enter runs</span>
+      </div>
+      {error && <p role="alert">{error}</p>}
+      {result && (
+        <>
+          <p className="muted">
+            {result.rows.length} row{result.rows.length === 1 ? '' : 's'}
+            {result.rowsAffected ? `, ${result.rowsAffected} affected` : ''}
+          </p>
+          {result.columns.length > 0 && (
+            <div className="grid-scroll">
+              <table className="result-grid" aria-label="Query result">
+                <thead>
+                  <tr>
+                    {result.columns.map((c) => (
+                      <th key={c} scope="col">
+                        {c}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.rows.map((row, i) => (
+                    <tr key={i}>
+                      {row.map((cell, j) => (
+                        <td key={j}>{cell === null ? <span className="muted">NULL</span> : typeof cell === 'object' ? JSON.stringify(cell) : String(cell)}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Collection, Folder, Item } from '../../scripting/model.ts';
+import type { ConsoleLine, TestOutcome } from '../state/session.ts';
+import type { HistoryEntry } from '../state/store.ts';
+
+/** Messages between the page and the script worker. */
+
+export interface Scopes {
+  globals: Record<string, string>;
+  collection: Record<string, string>;
+  environment: Record<string, string>;
+  data: Record<string, string>;
+  local: Record<string, string>;
+}
+
+export type ToWorker =
+  | { type: 'run'; id: string; item: Item & { kind: 'request' }; collection?: Collection; folders: Folder[]; scopes: Scopes; baseUrl: string; source: 'client' | 'runner' }
+  | { type: 'client-script'; id: string; code: string; baseUrl: string };
+
+export interface WorkerRunResult {
+  request?: { method: string; url: string; headers: { key: string; value: string }[]; body?: string };
+  response?: { code: number; status: string; headers: { key: string; value: string }[]; body: string; responseTime: number; size: number };
+  tests: TestOutcome[];
+  scopes?: Scopes;
+  error?: string;
+  stopped?: boolean;
+}
+
+export type FromWorker =
+  | { type: 'console'; id: string; line: ConsoleLine }
+  | { type: 'sent'; id: string; entry: Omit<HistoryEntry, 'id' | 'at'> }
+  | { type: 'phase'; id: string; phase: 'script' | 'network'; main?: boolean }
+  | { type: 'result'; id: string; result: WorkerRunResult };

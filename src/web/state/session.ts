@@ -1,0 +1,66 @@
+import { useSyncExternalStore } from 'react';
+
+/** What the last run produced: shown, not saved. */
+export interface TestOutcome {
+  name: string;
+  passed: boolean;
+  /** Which script it came from: "Tests", a folder, the collection. */
+  origin?: string;
+  error?: { name: string; message: string; expected?: string; actual?: string; showDiff: boolean };
+}
+
+export interface ConsoleLine {
+  level: 'log' | 'info' | 'warn' | 'error';
+  text: string;
+  source: string;
+}
+
+export interface ResponseView {
+  code: number;
+  status: string;
+  headers: { key: string; value: string }[];
+  body: string;
+  timeMs: number;
+  size: number;
+}
+
+export interface RunView {
+  request?: { method: string; url: string; headers: { key: string; value: string }[]; body?: string };
+  response?: ResponseView;
+  tests: TestOutcome[];
+  /** A network failure, a script error, or a stopped script, explained. */
+  error?: string;
+}
+
+export interface Session {
+  running: boolean;
+  run?: RunView;
+  console: ConsoleLine[];
+  scratchpadRunning: boolean;
+  runner?: { name: string; running: boolean; results: { name: string; method: string; url: string; status?: number; tests: TestOutcome[]; error?: string }[] };
+}
+
+let session: Session = { running: false, console: [], scratchpadRunning: false };
+const listeners = new Set<() => void>();
+
+export const sessionStore = {
+  get: () => session,
+  set(change: Partial<Session> | ((s: Session) => Partial<Session>)) {
+    session = { ...session, ...(typeof change === 'function' ? change(session) : change) };
+    listeners.forEach((l) => l());
+  },
+  subscribe(listener: () => void) {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  },
+};
+
+export function useSession<S>(select: (s: Session) => S): S {
+  return useSyncExternalStore(sessionStore.subscribe, () => select(sessionStore.get()));
+}
+
+export const CONSOLE_LIMIT = 1000;
+
+export function logToConsole(line: ConsoleLine) {
+  sessionStore.set((s) => ({ console: [...s.console, line].slice(-CONSOLE_LIMIT) }));
+}

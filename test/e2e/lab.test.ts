@@ -1,0 +1,225 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  const problem = inject('chromiumProblem');
+  if (problem) throw new Error(problem);
+  [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  // A fresh context is a fresh browser profile: empty IndexedDB, as a first visit.
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  // Shorter than the test timeout, so a failure names the step that waited.
+  page.setDefaultTimeout(8000);
+  await page.goto(server.url + '/');
+  await page.getByRole('button', { name: 'Send' }).waitFor();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+const response = () => page.getByRole('region', { name: 'Response' });
+async function results() {
+  const tab = response().getByRole('tab', { name: /^Test results/ });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  return response().getByRole('region', { name: 'Test results' });
+}
+
+async function setUrl(method: string, url: string) {
+  await page.getByLabel('Method').selectOption(method);
+  await page.getByRole('textbox', { name: 'Request URL' }).fill(url);
+}
+
+async function setScript(tab: 'Tests' | 'Pre-request script', code: string) {
+  await page.getByRole('tab', { name: tab }).click();
+  const editor = page.getByRole('textbox', { name: tab });
+  await editor.fill(code);
+}
+
+async function setJsonBody(json: string) {
+  await page.getByRole('tab', { name: 'Body' }).click();
+  await page.getByRole('radio', { name: 'JSON' }).check();
+  await page.getByRole('textbox', { name: 'Request body' }).fill(json);
+}
+
+describe('the lab page', () => {
+  it('sends a request and shows status, meaning and body', async () => {
+    await setUrl('GET', '/api/courses?limit=2');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => response().textContent()).toContain('200 OK');
+    await expect.poll(() => response().textContent()).toContain('the request worked');
+    expect(await response().getByRole('textbox', { name: 'Response body' }).textContent()).toContain('"total"');
+  });
+
+  it('sends with Ctrl+Enter and explains a 401', async () => {
+    await setUrl('GET', '/api/me');
+    await page.getByRole('textbox', { name: 'Request URL' }).press('Control+Enter');
+    await expect.poll(() => response().textContent()).toContain('401');
+    expect(await response().textContent()).toContain('does not know who you are');
+  });
+
+  it('runs a login script that saves {{token}}, then /api/me passes its tests', { timeout: 60_000 }, async () => {
+    await setUrl('POST', '/api/auth/login');
+    await setJsonBody(JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }));
+    await setScript('Tests', 'pm.test("login works", () => pm.response.to.have.status(200));\npm.environment.set("token", pm.response.json().accessToken);');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await results()).textContent()).toContain('login works passed');
+
+    await page.getByRole('button', { name: 'New request' }).click();
+    await setUrl('GET', '/api/me');
+    await page.getByRole('tab', { name: 'Auth' }).click();
+    await page.getByLabel('Auth type').selectOption('bearer');
+    await setScript('Tests', `pm.test("it is me", () => pm.expect(pm.response.json().email).to.equal(${JSON.stringify(ADMIN_EMAIL)}));`);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await results()).textContent()).toContain('it is me passed');
+    expect(await response().textContent()).toContain('200 OK');
+  });
+
+  it('shows a failing test with expected against actual', async () => {
+    await setUrl('GET', '/api/courses?limit=1');
+    await setScript('Tests', 'const { page, limit } = pm.response.json();\npm.test("page shape", () => pm.expect({ page, limit }).to.deep.equal({ page: 1, limit: 5 }));');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await results()).textContent()).toContain('page shape failed');
+    const diff = (await results()).getByRole('figure', { name: 'Expected and actual' });
+    expect(await diff.textContent()).toContain('expected');
+    expect(await diff.textContent()).toMatch(/− +"limit": 5/);
+    expect(await diff.textContent()).toMatch(/\+ +"limit": 1/);
+  });
+
+  it('stops an endless script and stays responsive', async () => {
+    await setScript('Pre-request script', 'while (true) {}');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => response().getByRole('alert').textContent(), { timeout: 15_000 }).toContain('endless loop');
+    // The page still works: the next request goes through a new worker.
+    await setScript('Pre-request script', '');
+    await setUrl('GET', '/health');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => response().textContent()).toContain('200 OK');
+  });
+
+  it('keeps a saved collection across a reload', async () => {
+    await setUrl('GET', '/api/courses?limit=3');
+    await page.getByRole('textbox', { name: 'Request name' }).fill('Three courses');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('list', { name: 'Collections' }).getByRole('button', { name: 'GET Three courses' }).waitFor();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /saved|Saving/ }).textContent()).toBe('All changes saved');
+    await page.reload();
+    await page.getByRole('list', { name: 'Collections' }).getByRole('button', { name: 'GET Three courses' }).click();
+    expect(await page.getByRole('textbox', { name: 'Request URL' }).inputValue()).toBe('/api/courses?limit=3');
+  });
+
+  it('renames, duplicates, reorders and deletes requests in a collection', async () => {
+    for (const name of ['First', 'Second']) {
+      await page.getByRole('button', { name: 'New request' }).click();
+      await page.getByRole('textbox', { name: 'Request name' }).fill(name);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+    }
+    const tree = page.getByRole('list', { name: 'Collections' });
+    const names = () => tree.locator('.open-request').allTextContents();
+    await expect.poll(names).toEqual(['GET First', 'GET Second']);
+
+    await tree.getByRole('button', { name: 'Duplicate First' }).click();
+    await expect.poll(names).toEqual(['GET First', 'GET First copy', 'GET Second']);
+    await tree.getByRole('button', { name: 'Move Second up' }).click();
+    await expect.poll(names).toEqual(['GET First', 'GET Second', 'GET First copy']);
+
+    page.once('dialog', (dialog) => void dialog.accept('Renamed'));
+    await tree.getByRole('button', { name: 'Rename First copy' }).click();
+    await expect.poll(names).toEqual(['GET First', 'GET Second', 'GET Renamed']);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await tree.getByRole('button', { name: 'Delete First', exact: true }).click();
+    await expect.poll(names).toEqual(['GET Second', 'GET Renamed']);
+  });
+
+  it('imports a Postman environment file and uses its variables', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-')), 'lab.postman_environment.json');
+    fs.writeFileSync(file, JSON.stringify({ name: 'Imported env', values: [{ key: 'limit', value: '4', enabled: true }] }));
+    await page.getByLabel('Import a Postman collection or environment file').setInputFiles(file);
+    await expect.poll(() => page.getByText('Imported the environment "Imported env"').count()).toBe(1);
+    await page.getByLabel('Environment', { exact: true }).selectOption({ label: 'Imported env' });
+    await setUrl('GET', '/api/courses?limit={{limit}}');
+    expect(await page.getByLabel('Resolved URL').textContent()).toContain('/api/courses?limit=4');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => response().textContent()).toContain('200 OK');
+    expect(await response().getByRole('textbox', { name: 'Response body' }).textContent()).toContain('"limit": 4');
+  });
+
+  it('imports a Postman v2.1 collection and runs it', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-')), 'health.postman_collection.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        info: { name: 'Imported checks', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [
+          {
+            name: 'Health',
+            request: { method: 'GET', url: '{{base}}/health' },
+            event: [{ listen: 'test', script: { exec: ['pm.test("healthy", () => pm.response.to.have.status(200));'] } }],
+          },
+        ],
+        variable: [{ key: 'base', value: server.url }],
+      }),
+    );
+    await page.getByLabel('Import a Postman collection or environment file').setInputFiles(file);
+    await expect.poll(() => page.getByText('Imported the collection "Imported checks"').count()).toBe(1);
+    await page.getByRole('button', { name: 'Run Imported checks' }).click();
+    const runner = page.getByRole('region', { name: 'Runner results' });
+    await expect.poll(() => runner.textContent()).toContain('1 of 1 tests passed');
+  });
+
+  it('opens a lesson request block in the client', async () => {
+    await page.getByRole('tab', { name: 'Lessons' }).click();
+    await page.getByRole('list', { name: 'Lessons' }).getByRole('button').first().click();
+    await page.getByRole('button', { name: /^Open in client/ }).first().click();
+    const url = await page.getByRole('textbox', { name: 'Request URL' }).inputValue();
+    expect(url).toMatch(/^\/(api|health)/);
+  });
+
+  it('runs front-end JavaScript in the client script scratchpad', async () => {
+    await page.getByRole('button', { name: 'Client script' }).click();
+    await page.getByRole('textbox', { name: 'Client script code' }).fill('fetch("/api/courses?limit=1").then((r) => r.json()).then((d) => console.log("total:", d.total));');
+    await page.getByRole('button', { name: 'Run script' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Console' }).textContent()).toMatch(/total: \d+/);
+  });
+
+  it('records requests sent by scripts in the searchable history', async () => {
+    await setUrl('GET', '/health');
+    await setScript('Tests', 'const res = await pm.sendRequest("/api/courses?limit=1");\npm.test("script request", () => pm.expect(res.code).to.equal(200));');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await results()).textContent()).toContain('script request passed');
+    await page.getByRole('tab', { name: 'History' }).click();
+    const history = page.getByRole('list', { name: 'History' });
+    await expect.poll(() => history.getByRole('listitem').count()).toBe(2);
+    await page.getByRole('searchbox', { name: 'Search history' }).fill('courses');
+    await expect.poll(() => history.getByRole('listitem').count()).toBe(1);
+    expect(await history.textContent()).toContain('script');
+  });
+
+  it('works on a 390 px wide phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await setUrl('GET', '/api/courses?limit=1');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => response().textContent()).toContain('200 OK');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
