@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { httpRequest } from '../test/helpers/server.ts';
 import { measure, type Measurement, warmUp } from './measure.ts';
+import { benchSandbox, printSandbox } from './sandbox.ts';
 import { startJsonServer, startLimit, startOurs, stopAll } from './servers.ts';
 
 const ADMIN = { email: 'admin@bench.local', password: 'bench admin password 123' };
@@ -19,7 +20,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-lab-bench-'));
   const secret = randomBytes(32).toString('hex');
   const unlimited = '1000000000';
-  const ours = await startOurs({ DATA_DIR: dataDir, JWT_SECRET: secret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT: unlimited, AUTH_RATE_LIMIT: unlimited });
+  const ours = await startOurs({ DATA_DIR: dataDir, JWT_SECRET: secret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT: unlimited, AUTH_RATE_LIMIT: unlimited, WORKSPACES_PER_HOUR: unlimited });
   const api = (method: string, p: string, options?: Parameters<typeof httpRequest>[3]) => httpRequest(ours.url, method, p, options);
 
   console.log(`seeding ${COURSES} courses and ${BUYERS} users …`);
@@ -64,7 +65,9 @@ async function main() {
   const [storm] = await Promise.all([measure('ours   GET /api/courses during a login storm', { url: `${ours.url}/api/courses?limit=20` }), measure('login storm', login)]);
   results.storm = storm;
 
+  const sandbox = await benchSandbox(ours);
   print(results);
+  printSandbox(sandbox);
   stopAll();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

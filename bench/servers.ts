@@ -55,3 +55,13 @@ export async function startJsonServer(dir: string, courses: unknown[]): Promise<
   await waitFor(`${url}/courses?_limit=20`, child);
   return { url, child };
 }
+
+/** A bare Fastify route, for the sandbox ratio. */
+export async function startNativeRoute(): Promise<Running> {
+  const port = await freePort();
+  const child = fork(path.join(ROOT, 'bench/native-route-server.ts'), [String(port)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/hello/x`, child);
+  return { url, child };
+}

@@ -8,6 +8,7 @@ import { authRoutes } from './api/auth/routes.ts';
 import { createPasswordHasher, type PasswordHasher } from './api/auth/passwords.ts';
 import { courseRoutes } from './api/courses/routes.ts';
 import { healthRoutes } from './api/health/routes.ts';
+import { lessonRoutes } from './api/lessons/routes.ts';
 import { logRoutes } from './api/logs/routes.ts';
 import { messageRoutes } from './api/messages/routes.ts';
 import { orderRoutes } from './api/orders/routes.ts';
@@ -17,7 +18,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoData, type SeedResult } from './db/seed.ts';
-import { handleError, sendProblem } from './errors.ts';
+import { handleError, handleFrameworkError, sendProblem } from './errors.ts';
 import { useJsonBodies } from './json-body.ts';
 import { auth } from './plugins/auth.ts';
 import { db } from './plugins/db.ts';
@@ -26,6 +27,10 @@ import { rateLimits } from './plugins/rate-limit.ts';
 import { connectRedis } from './plugins/redis.ts';
 import { requestLog } from './plugins/request-log.ts';
 import { security } from './plugins/security.ts';
+import { web } from './plugins/web.ts';
+import { sandbox } from './plugins/sandbox.ts';
+import { sandboxRoutes } from './sandbox/routes.ts';
+import { workspaceRoutes } from './api/workspaces/routes.ts';
 import { resolveJwtSecret } from './secrets.ts';
 
 declare module 'fastify' {
@@ -60,6 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     // Closing is handled by refuseWhileClosing (problem+json) and the idle sweep in main.ts.
     return503OnClosing: false,
+    frameworkErrors: handleFrameworkError,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -90,8 +96,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(rateLimits, { max: config.rateLimit, redis, redisPrefix: config.redisPrefix });
     await app.register(auth, { secret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
     await app.register(requestLog);
+    await app.register(sandbox, { redis, redisPrefix: config.redisPrefix });
     await app.register(docs);
     await app.register(healthRoutes);
+    await app.register(web);
+    await app.register(sandboxRoutes, { prefix: '/sandbox' });
     await app.register(
       async (api) => {
         await api.register(authRoutes, { prefix: '/auth', authRateLimit: config.authRateLimit });
@@ -102,6 +111,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(messageRoutes, { prefix: '/messages' });
         await api.register(settingsRoutes, { prefix: '/settings' });
         await api.register(logRoutes, { prefix: '/logs' });
+        await api.register(workspaceRoutes, { prefix: '/workspaces' });
+        await api.register(lessonRoutes, { prefix: '/lessons' });
       },
       { prefix: '/api' },
     );

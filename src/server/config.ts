@@ -25,6 +25,18 @@ export interface Config {
   trustProxy: boolean | string;
   /** Argon2id hashes computed at once; each holds 19 MiB. */
   maxConcurrentHashes: number;
+  sandbox: {
+    /** Worker threads running learner code. */
+    workers: number;
+    /** Per-request time limit of learner code. */
+    timeoutMs: number;
+    /** Memory limit per workspace. */
+    memoryMb: number;
+    /** An unused workspace is unloaded after this long. */
+    idleMs: number;
+    /** New workspaces per client per hour. */
+    workspacesPerHour: number;
+  };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -61,6 +73,13 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: read.list('CORS_ORIGINS'),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     maxConcurrentHashes: read.int('MAX_CONCURRENT_HASHES', 4, 1, 64),
+    sandbox: {
+      workers: read.int('SANDBOX_WORKERS', 2, 1, 64),
+      timeoutMs: read.int('SANDBOX_TIMEOUT_MS', 1000, 10, 60_000),
+      memoryMb: read.int('SANDBOX_MEMORY_MB', 64, 8, 1024),
+      idleMs: read.int('SANDBOX_IDLE_SECONDS', 600, 1, 86_400) * 1000,
+      workspacesPerHour: read.int('WORKSPACES_PER_HOUR', 30, 1, 1_000_000_000),
+    },
   };
 
   if (config.adminPassword !== undefined && [...config.adminPassword].length < 12) {

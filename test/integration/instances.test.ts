@@ -45,6 +45,25 @@ describe.runIf(hasPostgres && hasRedis)('two instances sharing PostgreSQL and Re
     expect((await b.request('POST', '/api/auth/refresh', { body: { refreshToken: registered.body.refreshToken } })).status).toBe(200);
   });
 
+  it('code deployed on one instance is served by the other within a second, with the same data', async () => {
+    const ws = (await a.request('POST', '/api/workspaces')).body as { id: string; key: string };
+    const deploy = (server: TestServer, answer: string) =>
+      server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source: `const app = require("express")();\napp.get("/v", async (req, res) => res.json({ v: ${JSON.stringify(answer)}, rows: await db.query("SELECT COUNT(*) AS n FROM t") }));\n` } });
+    await a.request('POST', `/api/workspaces/${ws.id}/sql`, { headers: { 'x-workspace-key': ws.key }, body: { sql: 'CREATE TABLE t (x INT)' } });
+    await b.request('POST', `/api/workspaces/${ws.id}/sql`, { headers: { 'x-workspace-key': ws.key }, body: { sql: 'INSERT INTO t VALUES (1)' } });
+    expect((await deploy(a, 'one')).status).toBe(200);
+    const first = (await b.request('GET', `/sandbox/${ws.id}/v`)).body;
+    expect(first.v).toBe('one');
+    expect(Number(first.rows[0].n)).toBe(1);
+    expect((await deploy(a, 'two')).status).toBe(200);
+    const deployedAt = Date.now();
+    let seen = '';
+    while (seen !== 'two' && Date.now() - deployedAt < 1000) {
+      seen = (await b.request('GET', `/sandbox/${ws.id}/v`)).body.v;
+    }
+    expect(seen).toBe('two');
+  });
+
   it('the auth limit holds across instances: counted in Redis, not per process', async () => {
     const redis = new Redis(REDIS_TEST_URL);
     for (const key of await redis.keys(`${prefix}*`)) await redis.del(key);

@@ -95,6 +95,15 @@ export interface Database {
   settings: SettingsTable;
   request_logs: RequestLogsTable;
   app_meta: AppMetaTable;
+  workspaces: WorkspacesTable;
+}
+
+export interface WorkspacesTable {
+  id: string;
+  key_hash: string;
+  source: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -15,7 +15,12 @@ export const Problem = Type.Object(
     status: Type.Integer(),
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        // line/column point into submitted source code (a workspace deploy).
+        Type.Object({ path: Type.String(), message: Type.String(), line: Type.Optional(Type.Integer()), column: Type.Optional(Type.Integer()) }, { additionalProperties: true }),
+      ),
+    ),
   },
   // Extension members (retryAfterSeconds, requestId …) must survive serialization.
   { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)', additionalProperties: true },

@@ -1,0 +1,89 @@
+/**
+ * The sandbox part of `npm run bench`: a learner's JSON route against the same route in bare
+ * Fastify, cold start of a workspace, memory per idle workspace, and a healthy workspace's p99
+ * while another one spins in an endless loop.
+ */
+import fs from 'node:fs';
+import { httpRequest } from '../test/helpers/server.ts';
+import { measure, type Measurement, warmUp } from './measure.ts';
+import { type Running, startNativeRoute } from './servers.ts';
+
+const ROUTE = 'const app = require("express")();\napp.get("/hello/:name", (req, res) => res.json({ hello: req.params.name, at: "sandbox" }));\napp.get("/spin", () => { while (true) {} });\n';
+
+export interface SandboxFigures {
+  sandbox: Measurement;
+  native: Measurement;
+  coldStartMs: number;
+  idleWorkspaceKb: number;
+  quiet: Measurement;
+  besideLoop: Measurement;
+}
+
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function benchSandbox(ours: Running): Promise<SandboxFigures> {
+  const api = (method: string, p: string, options?: Parameters<typeof httpRequest>[3]) => httpRequest(ours.url, method, p, options);
+  const newWorkspace = async () => {
+    const ws = (await api('POST', '/api/workspaces')).body as { id: string; key: string };
+    const res = await api('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source: ROUTE } });
+    if (res.status !== 200) throw new Error(`deploy failed: ${res.text}`);
+    return ws;
+  };
+
+  const main = await newWorkspace();
+  const native = await startNativeRoute();
+  const figures: Partial<SandboxFigures> = {};
+  const run = async (name: string, url: string) => {
+    await warmUp({ url });
+    const m = await measure(name, { url });
+    console.log(`  measured ${name}`);
+    return m;
+  };
+  figures.native = await run('native Fastify GET /hello/:name', `${native.url}/hello/ada`);
+  figures.sandbox = await run('sandbox GET /sandbox/<id>/hello/:name', `${ours.url}/sandbox/${main.id}/hello/ada`);
+
+  // Cold start: a workspace whose code is in the database but not loaded anywhere yet.
+  const cold: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const ws = (await api('POST', '/api/workspaces')).body as { id: string };
+    const started = performance.now();
+    await api('GET', `/sandbox/${ws.id}/`);
+    cold.push(performance.now() - started);
+  }
+  figures.coldStartMs = median(cold);
+
+  const before = rssKb(ours.child.pid!);
+  const count = 200;
+  for (let i = 0; i < count; i++) {
+    const ws = (await api('POST', '/api/workspaces')).body as { id: string };
+    await api('GET', `/sandbox/${ws.id}/`);
+  }
+  figures.idleWorkspaceKb = (rssKb(ours.child.pid!) - before) / count;
+
+  const healthy = `${ours.url}/sandbox/${main.id}/hello/ada`;
+  figures.quiet = await measure('healthy workspace, quiet', { url: healthy, connections: 10, seconds: 5 });
+  const stuck = await newWorkspace();
+  let spinning = true;
+  const spinner = (async () => {
+    while (spinning) await api('GET', `/sandbox/${stuck.id}/spin`);
+  })();
+  figures.besideLoop = await measure('healthy workspace beside an endless loop', { url: healthy, connections: 10, seconds: 5 });
+  spinning = false;
+  await spinner;
+  console.log('  measured the sandbox');
+  return figures as SandboxFigures;
+}
+
+export function printSandbox(f: SandboxFigures) {
+  const ratio = f.sandbox.rps / f.native.rps;
+  console.log('\nsandbox                                            measured   target');
+  const line = (label: string, value: string, target: string, ok: boolean) => console.log(`${label.padEnd(50)} ${value.padStart(9)}   ${target} ${ok ? 'PASS' : 'FAIL'}`);
+  console.log(`${'  native Fastify route'.padEnd(50)} ${f.native.rps.toFixed(0).padStart(9)} req/s, p99 ${f.native.p99} ms`);
+  console.log(`${'  sandbox route'.padEnd(50)} ${f.sandbox.rps.toFixed(0).padStart(9)} req/s, p99 ${f.sandbox.p99} ms`);
+  line('sandbox route ÷ native Fastify route', `${ratio.toFixed(2)}×`, '≥ 0.3×', ratio >= 0.3);
+  line('cold start of a workspace (median of 20)', `${f.coldStartMs.toFixed(1)} ms`, '≤ 50 ms', f.coldStartMs <= 50);
+  console.log(`${'memory per idle workspace (RSS growth / 200)'.padEnd(50)} ${(f.idleWorkspaceKb / 1024).toFixed(2).padStart(6)} MB`);
+  console.log(`${'healthy workspace p99, quiet'.padEnd(50)} ${`${f.quiet.p99} ms`.padStart(9)}`);
+  console.log(`${'healthy workspace p99, beside an endless loop'.padEnd(50)} ${`${f.besideLoop.p99} ms`.padStart(9)}   (${f.besideLoop.non2xx} non-2xx)`);
+}

@@ -1,0 +1,54 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { LogLine } from './types.ts';
+
+export type SandboxEvent = { type: 'deployed'; workspaceId: string; instance: string } | { type: 'reset'; workspaceId: string; instance: string } | { type: 'log'; line: LogLine };
+
+/**
+ * What one instance must tell the others: code was deployed (drop the loaded copy), a log line
+ * was written (for every instance's SSE listeners). Redis pub/sub when configured; in-process
+ * otherwise. Pub/sub is fire-and-forget: an instance that misses a deploy still serves the new
+ * code, because it compares the code's version before each request (see plugins/sandbox.ts).
+ */
+export class SandboxBus {
+  private readonly handlers = new Set<(event: SandboxEvent) => void>();
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly publisher: Redis | undefined,
+    private readonly channel: string,
+    log: FastifyBaseLogger,
+  ) {
+    if (!publisher) return;
+    this.subscriber = publisher.duplicate({ enableOfflineQueue: true });
+    this.subscriber.on('error', () => {});
+    this.subscriber.subscribe(channel).catch((error: unknown) => log.warn({ err: error }, 'sandbox events: could not subscribe'));
+    this.subscriber.on('message', (_channel: string, text: string) => {
+      try {
+        this.deliver(JSON.parse(text) as SandboxEvent);
+      } catch {
+        // Not ours.
+      }
+    });
+  }
+
+  publish(event: SandboxEvent) {
+    if (this.publisher?.status === 'ready') {
+      this.publisher.publish(this.channel, JSON.stringify(event)).catch(() => this.deliver(event));
+    } else {
+      this.deliver(event);
+    }
+  }
+
+  on(handler: (event: SandboxEvent) => void) {
+    this.handlers.add(handler);
+  }
+
+  private deliver(event: SandboxEvent) {
+    for (const handler of this.handlers) handler(event);
+  }
+
+  close() {
+    this.subscriber?.disconnect();
+  }
+}

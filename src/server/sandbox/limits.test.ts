@@ -1,0 +1,141 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { workerIndex } from './pool.ts';
+import { testSandbox } from './test-helpers.ts';
+
+const t = testSandbox({ workers: 2, timeoutMs: 300, memoryMb: 32, idleMs: 60_000 });
+afterAll(() => t.close());
+
+const app = `const express = require("express");
+const app = express();
+app.get("/ok", (req, res) => res.json({ ok: true }));
+app.get("/slow", (req, res) => { while (true) {} });
+app.get("/slow-after-await", async (req, res) => { await db.query("SELECT 1 AS one"); for (;;) {} });
+app.get("/slow-in-timer", (req, res) => { setTimeout(() => { while (true) {} }, 1); });
+app.get("/memory", (req, res) => { const a = []; while (true) a.push(new Array(100000).fill("x")); });
+app.get("/fill", (req, res) => res.json(new Array(1e8).fill(1).length));
+app.get("/recursion", (req, res) => { function down(n) { return down(n + 1) + 1; } res.json(down(0)); });
+app.get("/huge", (req, res) => res.send("x".repeat(2 * 1024 * 1024)));
+app.get("/silent", (req, res) => {});
+app.get("/bad-status", (req, res) => res.status(1234).send("?"));
+app.listen(3000);`;
+
+describe('limits', () => {
+  it('stops an endless loop with a 504 naming the route, and keeps serving', async () => {
+    expect(await t.load('lim', app)).toMatchObject({ ok: true });
+    const started = Date.now();
+    const r = await t.request('lim', 'GET', '/slow');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(r.status).toBe(504);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(r.json()).toMatchObject({ type: '/problems/sandbox-timeout', status: 504, detail: expect.stringMatching(/^GET \/slow ran for more than 300 ms and was stopped/) });
+    expect((await t.request('lim', 'GET', '/ok')).json()).toEqual({ ok: true });
+  });
+
+  it('stops an endless loop after an await, and one in a timer', async () => {
+    const r = await t.request('lim', 'GET', '/slow-after-await');
+    expect(r.status).toBe(504);
+    expect(r.json().detail).toMatch(/^GET \/slow-after-await ran for more than 300 ms/);
+    const timer = await t.request('lim', 'GET', '/slow-in-timer');
+    expect(timer.status).toBe(504);
+    expect((await t.request('lim', 'GET', '/ok')).status).toBe(200);
+  });
+
+  it('answers 503 when memory runs out, rebuilds the workspace, and serves again', async () => {
+    for (const path of ['/memory', '/fill']) {
+      const r = await t.request('lim', 'GET', path);
+      expect(r.status).toBe(503);
+      expect(r.json()).toMatchObject({ type: '/problems/sandbox-memory', detail: expect.stringContaining('32 MB') });
+      expect((await t.request('lim', 'GET', '/ok')).json()).toEqual({ ok: true });
+    }
+  });
+
+  it('turns deep recursion into a 500 problem with a message', async () => {
+    const r = await t.request('lim', 'GET', '/recursion');
+    expect(r.status).toBe(500);
+    expect(r.json().detail).toMatch(/stack overflow/);
+    expect((await t.request('lim', 'GET', '/ok')).status).toBe(200);
+  });
+
+  it('refuses response bodies over 1 MiB and invalid statuses', async () => {
+    const r = await t.request('lim', 'GET', '/huge');
+    expect(r.status).toBe(500);
+    expect(r.json().detail).toMatch(/larger than 1048576 characters/);
+    const s = await t.request('lim', 'GET', '/bad-status');
+    expect(s.status).toBe(500);
+    expect(s.json().detail).toMatch(/1234/);
+  });
+
+  it('answers 504 when the code never responds', async () => {
+    const quick = testSandbox({ timeoutMs: 100, responseTimeoutMs: 300 });
+    try {
+      await quick.load('q', app);
+      const r = await quick.request('q', 'GET', '/silent');
+      expect(r.status).toBe(504);
+      expect(r.json()).toMatchObject({ type: '/problems/sandbox-no-response', detail: expect.stringMatching(/^GET \/silent did not send a response within 300 ms/) });
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('keeps serving another workspace while one is stuck in an endless loop', async () => {
+    // Two workers, and two workspaces hashed to different ones: the stuck one holds only its thread.
+    const one = testSandbox({ workers: 2, timeoutMs: 1500 });
+    const other = ['fine', 'fine2', 'fine3', 'fine4'].find((id) => workerIndex(id, 2) !== workerIndex('stuck', 2))!;
+    try {
+      await one.load('stuck', app);
+      await one.load(other, app);
+      const stuck = one.request('stuck', 'GET', '/slow-after-await');
+      let stuckDone = false;
+      void stuck.then(() => (stuckDone = true));
+      await new Promise((r) => setTimeout(r, 100));
+      const answered: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await one.request(other, 'GET', '/ok');
+        answered.push(r.status);
+        expect(stuckDone).toBe(false);
+      }
+      expect(answered).toEqual([200, 200, 200]);
+      expect((await stuck).status).toBe(504);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('replaces a worker stuck in a built-in that cannot be interrupted, answering 504', async () => {
+    const big = testSandbox({ workers: 1, timeoutMs: 100, memoryMb: 512, workerMemoryMb: 2048, stuckMarginMs: 200 });
+    try {
+      await big.load('b', app.replace('1e8', '3e7'));
+      const started = Date.now();
+      const r = await big.request('b', 'GET', '/fill');
+      expect(r.status).toBe(504);
+      expect(r.json().detail).toMatch(/^GET \/fill ran for more than 100 ms/);
+      expect(Date.now() - started).toBeLessThan(700);
+      // A fresh worker loads the workspace again from the source the caller passes.
+      expect((await big.request('b', 'GET', '/ok')).json()).toEqual({ ok: true });
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('evicts idle workspaces and rebuilds them on demand', async () => {
+    const idle = testSandbox({ idleMs: 100 });
+    try {
+      await idle.load('i', 'let n = 0; require("express")().get("/", (q, s) => s.json(++n)).listen(1);');
+      expect((await idle.request('i', 'GET', '/')).json()).toBe(1);
+      expect((await idle.request('i', 'GET', '/')).json()).toBe(2);
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await idle.request('i', 'GET', '/')).json()).toBe(1);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('truncates long log lines and rate-limits them', async () => {
+    await t.load('noisy', 'console.log("y".repeat(50000)); for (let i = 0; i < 500; i++) console.log("line " + i);');
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = t.logs.filter((l) => l.workspaceId === 'noisy');
+    expect(mine[0]!.message.length).toBeLessThan(10_100);
+    expect(mine[0]!.message).toMatch(/more characters\)$/);
+    expect(mine.length).toBe(100);
+  });
+});

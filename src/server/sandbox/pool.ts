@@ -1,0 +1,307 @@
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerConfig } from './worker.ts';
+import type { LoadResult, LogLine, SandboxOptions, SandboxRequest, SandboxResponse, SqlResult } from './types.ts';
+
+/**
+ * The sandbox as the server sees it: a few worker threads, each with its own QuickJS WASM module,
+ * one QuickJS runtime per workspace inside. A workspace always goes to the same worker (hash of
+ * its id). The main thread only routes messages and watches the workers: QuickJS stops learner
+ * loops itself (interrupt handler), but a built-in that cannot be interrupted or a runaway SQLite
+ * statement blocks the thread, so a worker that does not answer a ping in time is terminated, its
+ * open requests answered, and a fresh worker started; workspaces reload on demand from the
+ * `source` the caller passes.
+ */
+
+export interface Sandbox {
+  /** Compiles and runs the learner's module code for a workspace; on success, later requests use it. */
+  load(workspaceId: string, source: string): Promise<LoadResult>;
+  /** Serves one request with the workspace's loaded code. If the workspace is not loaded in this process, `source` is used to load it first (code lives in the main database; the caller passes it). */
+  handle(workspaceId: string, source: string, request: SandboxRequest): Promise<SandboxResponse>;
+  /** One SQL statement on the workspace database (for the lab's SQL console). Errors reject with an Error whose message is SQLite's/PostgreSQL's. */
+  sql(workspaceId: string, sql: string, params: unknown[]): Promise<SqlResult>;
+  /** Empties the workspace database (drops every table/collection). */
+  reset(workspaceId: string): Promise<void>;
+  /** Forgets a workspace's loaded code in this process (another instance deployed new code). */
+  unload(workspaceId: string): Promise<void>;
+  /** console.* output and errors of learner code. */
+  onLog(listener: (line: LogLine) => void): () => void;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = { workers: 2, timeoutMs: 1000, memoryMb: 64, idleMs: 10 * 60_000 };
+/** How long past the time limit a worker may stay silent before it is considered stuck. */
+const STUCK_MARGIN_MS = 1500;
+const PING_EVERY_MS = 100;
+
+type Op = Exclude<ToWorker, { op: 'ping' }>;
+type Message = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never) : never;
+
+interface Pending {
+  message: Message;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+function problemResponse(status: number, type: string, title: string, detail: string): SandboxResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+    body: JSON.stringify({ type: `/problems/${type}`, title, status, detail }),
+  };
+}
+
+function label(request: SandboxRequest) {
+  return `${request.method} ${request.path}`;
+}
+
+/** The worker a workspace goes to. */
+export function workerIndex(workspaceId: string, workers: number) {
+  return hash(workspaceId) % workers;
+}
+
+/** FNV-1a: a stable worker for each workspace. */
+function hash(text: string) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+class Slot {
+  readonly worker: Worker;
+  readonly pending = new Map<number, Pending>();
+  readonly running = new SharedArrayBuffer(4);
+  private pingSentAt: number | null = null;
+  private lastPongAt = Date.now();
+  private seq = 0;
+  wasmBytes = 0;
+  dead = false;
+  /** Watched only once it has started (compiling the WASM module takes a while). */
+  ready = false;
+
+  constructor(
+    config: Omit<WorkerConfig, 'running'>,
+    private onMessage: (slot: Slot, message: FromWorker) => void,
+    private onExit: (slot: Slot, reason: string) => void,
+  ) {
+    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      workerData: { ...config, running: this.running } satisfies WorkerConfig,
+      // QuickJS's stack limit is 512 KiB of WASM stack; the thread's native stack must be well above it.
+      resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 },
+    });
+    this.worker.on('message', (message: FromWorker) => {
+      if ('op' in message && message.op === 'ready') {
+        this.ready = true;
+        this.lastPongAt = Date.now();
+        return;
+      }
+      if ('op' in message && message.op === 'pong') {
+        this.pingSentAt = null;
+        this.lastPongAt = Date.now();
+        this.wasmBytes = message.wasmBytes;
+        return;
+      }
+      this.onMessage(this, message);
+    });
+    this.worker.on('error', (error) => this.onExit(this, `the worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => this.onExit(this, `the worker exited with code ${code}`));
+  }
+
+  /** True when the thread has not answered a ping for longer than the limit allows. */
+  watch(limitMs: number): boolean {
+    const now = Date.now();
+    if (!this.ready) return false;
+    if (this.pingSentAt !== null) return now - this.pingSentAt > limitMs;
+    if (this.pending.size > 0 || now - this.lastPongAt > 500) {
+      this.pingSentAt = now;
+      this.worker.postMessage({ op: 'ping', seq: ++this.seq } satisfies ToWorker);
+    }
+    return false;
+  }
+
+  /** The id of the message whose code the thread is running, 0 if none. */
+  runningId() {
+    return Atomics.load(new Int32Array(this.running), 0);
+  }
+}
+
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const workers = Math.max(1, Math.floor(options.workers || DEFAULTS.workers));
+  const timeoutMs = options.timeoutMs > 0 ? options.timeoutMs : DEFAULTS.timeoutMs;
+  const config: Omit<WorkerConfig, 'running'> = {
+    timeoutMs,
+    responseTimeoutMs: options.responseTimeoutMs ?? Math.max(5000, timeoutMs * 5),
+    memoryMb: options.memoryMb > 0 ? options.memoryMb : DEFAULTS.memoryMb,
+    idleMs: options.idleMs > 0 ? options.idleMs : DEFAULTS.idleMs,
+    workerMemoryMb: 0,
+    dataDir: options.dataDir,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  };
+  config.workerMemoryMb = Math.max(options.workerMemoryMb ?? Math.max(256, config.memoryMb * 4), config.memoryMb * 2, 32);
+  const stuckMs = timeoutMs + (options.stuckMarginMs ?? STUCK_MARGIN_MS);
+  // Replaced when 3/4 full: WASM memory never shrinks, a fresh worker starts small again.
+  const workerMemoryBytes = config.workerMemoryMb * 1024 * 1024 * 0.75;
+  const slots: (Slot | null)[] = Array.from({ length: workers }, () => null);
+  const draining = new Set<Slot>();
+  const listeners = new Set<(line: LogLine) => void>();
+  let nextId = 1;
+  let closed = false;
+
+  function slotFor(workspaceId: string, spawn: boolean): Slot | null {
+    const index = workerIndex(workspaceId, workers);
+    let slot = slots[index] ?? null;
+    if (!slot && spawn) {
+      slot = new Slot(config, receive, exited);
+      slots[index] = slot;
+    }
+    return slot;
+  }
+
+  function receive(slot: Slot, message: FromWorker) {
+    if ('op' in message) {
+      if (message.op === 'log') for (const listener of listeners) listener(message.line);
+      return;
+    }
+    const pending = slot.pending.get(message.id);
+    if (!pending) return;
+    slot.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.ok) pending.resolve(message.value);
+    else pending.reject(new Error(message.message));
+    if (draining.has(slot) && slot.pending.size === 0) retireNow(slot);
+  }
+
+  /** Answers everything a dead or killed worker still owed. */
+  function settleAll(slot: Slot, stuckId: number, reason: string) {
+    for (const [id, pending] of slot.pending) {
+      clearTimeout(pending.timer);
+      const m = pending.message;
+      const stuck = id === stuckId;
+      if (m.op === 'handle') {
+        pending.resolve(stuck
+          ? problemResponse(504, 'sandbox-timeout', 'Your code ran too long',
+            `${label(m.request)} ran for more than ${timeoutMs} ms and was stopped (a built-in call or database statement that could not be interrupted).`)
+          : problemResponse(503, 'sandbox-restarted', 'The sandbox restarted',
+            `${label(m.request)} was interrupted because the sandbox thread serving it was restarted (${reason}); try again.`));
+      } else if (m.op === 'load' && stuck) {
+        pending.resolve({ ok: false, errors: [{ line: 1, column: 1, message: `Your code ran for more than ${timeoutMs} ms while loading and was stopped` }] } satisfies LoadResult);
+      } else if (m.op === 'sql' && stuck) {
+        pending.reject(new Error(`The statement ran for more than ${timeoutMs} ms and was stopped`));
+      } else if (m.op === 'unload') {
+        pending.resolve(null);
+      } else {
+        pending.reject(new Error(`The sandbox thread was restarted (${reason}); try again`));
+      }
+    }
+    slot.pending.clear();
+  }
+
+  function exited(slot: Slot, reason: string) {
+    if (slot.dead) return;
+    slot.dead = true;
+    draining.delete(slot);
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots[index] = null;
+    settleAll(slot, -2, reason);
+  }
+
+  function kill(slot: Slot, reason: string) {
+    if (slot.dead) return;
+    const stuckId = slot.runningId();
+    slot.dead = true;
+    draining.delete(slot);
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots[index] = null;
+    settleAll(slot, stuckId, reason);
+    void slot.worker.terminate();
+  }
+
+  /** A worker whose WASM memory grew too far: new requests go to a fresh one, it finishes its own. */
+  function recycle(slot: Slot) {
+    const index = slots.indexOf(slot);
+    if (index < 0) return;
+    slots[index] = null;
+    if (slot.pending.size === 0) retireNow(slot);
+    else draining.add(slot);
+  }
+
+  function retireNow(slot: Slot) {
+    draining.delete(slot);
+    slot.dead = true;
+    void slot.worker.terminate();
+  }
+
+  const watchdog = setInterval(() => {
+    for (const slot of [...slots, ...draining]) {
+      if (!slot || slot.dead) continue;
+      if (slot.watch(stuckMs)) kill(slot, `it did not answer for more than ${stuckMs} ms`);
+      else if (slots.includes(slot) && slot.wasmBytes > workerMemoryBytes) recycle(slot);
+    }
+  }, PING_EVERY_MS);
+  watchdog.unref();
+
+  function send<T>(workspaceId: string, message: Message, hardLimitMs?: number): Promise<T> {
+    if (closed) return Promise.reject(new Error('The sandbox is closed'));
+    const slot = slotFor(workspaceId, true)!;
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = { message, resolve: resolve as (value: unknown) => void, reject };
+      if (hardLimitMs !== undefined && message.op === 'handle') {
+        const request = message.request;
+        pending.timer = setTimeout(() => {
+          if (!slot.pending.delete(id)) return;
+          resolve(problemResponse(504, 'sandbox-no-response', 'Your code did not respond',
+            `${label(request)} did not get a response within ${hardLimitMs} ms.`) as T);
+        }, hardLimitMs);
+      }
+      slot.pending.set(id, pending);
+      slot.worker.postMessage({ ...message, id } as ToWorker);
+    });
+  }
+
+  return {
+    load(workspaceId, source) {
+      return send<LoadResult>(workspaceId, { op: 'load', workspaceId, source });
+    },
+    handle(workspaceId, source, request) {
+      const plain: SandboxRequest = {
+        method: String(request.method).toUpperCase(),
+        path: String(request.path || '/'),
+        query: String(request.query ?? ''),
+        headers: { ...request.headers },
+        body: String(request.body ?? ''),
+      };
+      return send<SandboxResponse>(workspaceId, { op: 'handle', workspaceId, source, request: plain }, config.responseTimeoutMs + 2 * stuckMs);
+    },
+    sql(workspaceId, sql, params) {
+      return send<SqlResult>(workspaceId, { op: 'sql', workspaceId, sql, params });
+    },
+    async reset(workspaceId) {
+      await send<null>(workspaceId, { op: 'reset', workspaceId });
+    },
+    async unload(workspaceId) {
+      const slot = slotFor(workspaceId, false);
+      if (!slot) return;
+      await send<null>(workspaceId, { op: 'unload', workspaceId });
+    },
+    onLog(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      clearInterval(watchdog);
+      const all = [...slots, ...draining].filter((s): s is Slot => !!s);
+      for (const slot of all) {
+        slot.dead = true;
+        settleAll(slot, -2, 'the server is shutting down');
+      }
+      await Promise.all(all.map((slot) => slot.worker.terminate()));
+      slots.fill(null);
+      draining.clear();
+    },
+  };
+}

@@ -1,0 +1,964 @@
+// The learner-facing runtime, evaluated inside each workspace's QuickJS context before the
+// learner's code. It builds express, http, jsonwebtoken, bcrypt, db, console, timers and require
+// out of two host functions that take and return strings only:
+//   __host(op, json)              synchronous (jwt, respond, log, timers)
+//   __hostAsync(op, json, id)     starts host work; the host later calls event('done', id, json)
+// Nothing here is trusted by the host: whatever this file (or learner code that rewrites it)
+// passes out is a string that the host parses and validates.
+//
+// Paths are matched by a small matcher of our own (compilePath below), written after
+// path-to-regexp 0.1's simple syntax (`:name`, `:name?`, `*`, RegExp paths): the real package is
+// Node code that cannot be loaded into QuickJS, and the subset classic Express code uses is small.
+(function (host, hostAsync, WORKSPACE_ID, LIMITS) {
+  'use strict';
+  // Intrinsics the shim relies on, kept before learner code can replace them.
+  const JSON = { stringify: globalThis.JSON.stringify, parse: globalThis.JSON.parse };
+  const FILE = 'app.js';
+  const STATUS_TEXT = {
+    200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found',
+    303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+    409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
+    502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  };
+
+  // ---- host calls ---------------------------------------------------------------------------
+  function errorFrom(e) {
+    const Ctor = e.name === 'TypeError' ? TypeError : e.name === 'RangeError' ? RangeError : Error;
+    const err = new Ctor(e.message);
+    if (e.name && e.name !== err.name) err.name = e.name;
+    for (const k of Object.keys(e)) if (k !== 'name' && k !== 'message') err[k] = e[k];
+    return err;
+  }
+  function call(op, args) {
+    const out = JSON.parse(host(op, JSON.stringify(args === undefined ? null : args)));
+    if (out.e) throw errorFrom(out.e);
+    return out.v;
+  }
+  const pending = new Map();
+  let nextId = 1;
+  function callAsync(op, args) {
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      hostAsync(op, JSON.stringify(args === undefined ? null : args), id);
+    });
+  }
+
+  // ---- errors and lines ---------------------------------------------------------------------
+  function lineOf(err) {
+    const stack = err && typeof err.stack === 'string' ? err.stack : '';
+    const m = /app\.js:(\d+)(?::(\d+))?/.exec(stack);
+    if (m) return Number(m[1]);
+    if (err && err.fileName === FILE && typeof err.lineNumber === 'number') return err.lineNumber;
+    return undefined;
+  }
+  function callerLine() {
+    const stack = new Error().stack || '';
+    const m = /app\.js:(\d+)/.exec(stack);
+    return m ? Number(m[1]) : undefined;
+  }
+  function isOutOfMemory(err) {
+    return !!err && err.message === 'out of memory';
+  }
+
+  // ---- console ------------------------------------------------------------------------------
+  function inspect(value, depth, seen) {
+    if (typeof value === 'string') return depth === 0 ? value : JSON.stringify(value);
+    if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'symbol') return value.toString();
+    if (typeof value === 'function') return '[Function: ' + (value.name || 'anonymous') + ']';
+    if (value instanceof Error) return value.stack ? value.name + ': ' + value.message + '\n' + value.stack.replace(/\n$/, '') : value.name + ': ' + value.message;
+    if (seen.indexOf(value) >= 0) return '[Circular]';
+    if (depth > 3) return Array.isArray(value) ? '[Array]' : '[Object]';
+    seen.push(value);
+    try {
+      if (Array.isArray(value)) {
+        const items = value.slice(0, 100).map((v) => inspect(v, depth + 1, seen));
+        if (value.length > 100) items.push('... ' + (value.length - 100) + ' more items');
+        return '[ ' + items.join(', ') + ' ]';
+      }
+      if (value instanceof Date) return isNaN(value) ? 'Invalid Date' : value.toISOString();
+      const keys = Object.keys(value);
+      if (keys.length === 0) return '{}';
+      const parts = keys.slice(0, 100).map((k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)) + ': ' + inspect(value[k], depth + 1, seen));
+      return '{ ' + parts.join(', ') + ' }';
+    } finally {
+      seen.pop();
+    }
+  }
+  function format(args) {
+    return args.map((a) => inspect(a, 0, [])).join(' ');
+  }
+  function log(level, message, line) {
+    call('log', { level, message: String(message).slice(0, LIMITS.logChars + 1), line });
+  }
+  const consoleObject = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+    consoleObject[level] = function (...args) {
+      log(level === 'debug' ? 'log' : level, format(args), callerLine());
+    };
+  }
+  consoleObject.table = consoleObject.log;
+  consoleObject.dir = consoleObject.log;
+
+  // ---- timers -------------------------------------------------------------------------------
+  const timers = new Map();
+  let nextTimer = 1;
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be a function');
+    const id = nextTimer++;
+    timers.set(id, { fn, args, repeat });
+    call('timer', { id, ms: Number(ms) || 0, repeat });
+    return id;
+  }
+  function clearTimer(id) {
+    if (id && typeof id === 'object') id = id.id;
+    if (timers.delete(id)) call('clearTimer', { id });
+  }
+  function fireTimer(id) {
+    const t = timers.get(id);
+    if (!t) return;
+    if (!t.repeat) timers.delete(id);
+    try {
+      t.fn.apply(undefined, t.args);
+    } catch (err) {
+      reportError(err, 'A timer callback threw');
+    }
+  }
+  function reportError(err, what) {
+    if (isOutOfMemory(err)) call('oom', null);
+    const line = lineOf(err);
+    log('error', what + ': ' + (err && err.stack ? String(err.name) + ': ' + err.message + '\n' + err.stack : String(err)), line);
+  }
+
+  // ---- jsonwebtoken ---------------------------------------------------------------------------
+  class JsonWebTokenError extends Error {
+    constructor(message, inner) {
+      super(message);
+      this.name = 'JsonWebTokenError';
+      if (inner) this.inner = inner;
+    }
+  }
+  class TokenExpiredError extends JsonWebTokenError {
+    constructor(message, expiredAt) {
+      super(message);
+      this.name = 'TokenExpiredError';
+      this.expiredAt = expiredAt;
+    }
+  }
+  class NotBeforeError extends JsonWebTokenError {
+    constructor(message, date) {
+      super(message);
+      this.name = 'NotBeforeError';
+      this.date = date;
+    }
+  }
+  function jwtCall(op, args) {
+    const out = JSON.parse(host(op, JSON.stringify(args)));
+    if (!out.e) return out.v;
+    const e = out.e;
+    if (e.name === 'TokenExpiredError') throw new TokenExpiredError(e.message, new Date(e.expiredAt));
+    if (e.name === 'NotBeforeError') throw new NotBeforeError(e.message, new Date(e.date));
+    if (e.name === 'JsonWebTokenError') throw new JsonWebTokenError(e.message);
+    throw errorFrom(e);
+  }
+  function secretText(secret) {
+    if (secret === undefined || secret === null || secret === '') return null;
+    return typeof secret === 'string' ? secret : String(secret);
+  }
+  function withCallback(args, work) {
+    const cb = typeof args[args.length - 1] === 'function' ? args[args.length - 1] : null;
+    if (!cb) return work();
+    Promise.resolve().then(() => {
+      let result;
+      try {
+        result = work();
+      } catch (err) {
+        cb(err);
+        return;
+      }
+      cb(null, result);
+    });
+  }
+  const jwt = {
+    sign(payload, secret, options, cb) {
+      const args = [payload, secret, options, cb];
+      if (typeof options === 'function') options = undefined;
+      return withCallback(args.filter((a) => a !== undefined), () => {
+        if (payload === undefined) throw new Error('payload is required');
+        const key = secretText(secret);
+        if (key === null) throw new Error('secretOrPrivateKey must have a value');
+        return jwtCall('jwt.sign', { payload, secret: key, options: options || {} });
+      });
+    },
+    verify(token, secret, options, cb) {
+      const args = [token, secret, options, cb];
+      if (typeof options === 'function') options = undefined;
+      return withCallback(args.filter((a) => a !== undefined), () => {
+        if (!token) throw new JsonWebTokenError('jwt must be provided');
+        if (typeof token !== 'string') throw new JsonWebTokenError('jwt must be a string');
+        const key = secretText(secret);
+        if (key === null) throw new JsonWebTokenError('secret or public key must be provided');
+        return jwtCall('jwt.verify', { token, secret: key, options: options || {} });
+      });
+    },
+    decode(token, options) {
+      if (typeof token !== 'string') return null;
+      return jwtCall('jwt.decode', { token, options: options || {} });
+    },
+    JsonWebTokenError,
+    TokenExpiredError,
+    NotBeforeError,
+  };
+
+  // ---- bcrypt -------------------------------------------------------------------------------
+  function promiseOrCallback(promise, cb) {
+    if (typeof cb !== 'function') return promise;
+    promise.then((v) => cb(null, v), (err) => cb(err));
+    return undefined;
+  }
+  const bcrypt = {
+    genSalt(rounds, cb) {
+      if (typeof rounds === 'function') { cb = rounds; rounds = 10; }
+      return promiseOrCallback(callAsync('bcrypt.genSalt', { rounds: rounds === undefined ? 10 : rounds }), cb);
+    },
+    genSaltSync(rounds) {
+      return call('bcrypt.genSaltSync', { rounds: rounds === undefined ? 10 : rounds });
+    },
+    hash(password, saltOrRounds, cb) {
+      return promiseOrCallback(callAsync('bcrypt.hash', { password: String(password), salt: saltOrRounds === undefined ? 10 : saltOrRounds }), cb);
+    },
+    hashSync(password, saltOrRounds) {
+      return call('bcrypt.hashSync', { password: String(password), salt: saltOrRounds === undefined ? 10 : saltOrRounds });
+    },
+    compare(password, hash, cb) {
+      return promiseOrCallback(callAsync('bcrypt.compare', { password: String(password), hash: String(hash) }), cb);
+    },
+    compareSync(password, hash) {
+      return call('bcrypt.compareSync', { password: String(password), hash: String(hash) });
+    },
+    getRounds(hash) {
+      const m = /^\$2[abxy]\$(\d\d)\$/.exec(String(hash));
+      if (!m) throw new Error('Invalid hash provided');
+      return Number(m[1]);
+    },
+  };
+
+  // ---- db -----------------------------------------------------------------------------------
+  function plainArgs(value) {
+    // Dates become ISO strings, undefined becomes null: what drivers do with them.
+    return JSON.parse(JSON.stringify(value === undefined ? null : value, (k, v) => (v === undefined ? null : v)));
+  }
+  class Cursor {
+    constructor(collection, filter, options) {
+      this._c = collection;
+      this._q = { filter: filter || {}, projection: (options && options.projection) || null, sort: (options && options.sort) || null, skip: (options && options.skip) || 0, limit: (options && options.limit) || 0 };
+    }
+    sort(spec) { this._q.sort = spec; return this; }
+    skip(n) { this._q.skip = n; return this; }
+    limit(n) { this._q.limit = n; return this; }
+    project(p) { this._q.projection = p; return this; }
+    toArray() { return callAsync('docs.find', Object.assign({ collection: this._c }, plainArgs(this._q))); }
+    then(resolve, reject) { return this.toArray().then(resolve, reject); }
+    catch(reject) { return this.toArray().catch(reject); }
+    forEach(fn) { return this.toArray().then((docs) => { docs.forEach(fn); }); }
+    map(fn) { return this.toArray().then((docs) => docs.map(fn)); }
+    count() { return callAsync('docs.count', { collection: this._c, filter: plainArgs(this._q.filter) }); }
+  }
+  function collection(name) {
+    if (typeof name !== 'string' || !/^[A-Za-z_][\w.-]{0,63}$/.test(name)) throw new TypeError('Collection names are letters, digits, _ . - (at most 64), got ' + JSON.stringify(name));
+    const op = (what, args) => callAsync('docs.' + what, Object.assign({ collection: name }, plainArgs(args)));
+    return Object.freeze({
+      collectionName: name,
+      insertOne: (doc) => op('insertOne', { doc }),
+      insertMany: (docs) => op('insertMany', { docs }),
+      find: (filter, options) => new Cursor(name, plainArgs(filter || {}), plainArgs(options || {})),
+      findOne: (filter, options) => op('findOne', { filter: filter || {}, options: options || {} }),
+      updateOne: (filter, update, options) => op('updateOne', { filter, update, options: options || {} }),
+      updateMany: (filter, update, options) => op('updateMany', { filter, update, options: options || {} }),
+      replaceOne: (filter, doc, options) => op('replaceOne', { filter, doc, options: options || {} }),
+      deleteOne: (filter) => op('deleteOne', { filter: filter || {} }),
+      deleteMany: (filter) => op('deleteMany', { filter: filter || {} }),
+      countDocuments: (filter) => op('count', { filter: filter || {} }),
+      drop: () => op('drop', {}),
+    });
+  }
+  const collections = new Map();
+  const dbBase = {
+    query(sql, params) {
+      if (typeof sql !== 'string') return Promise.reject(new TypeError('db.query(sql, params): sql must be a string'));
+      return callAsync('db.query', { sql, params: plainArgs(params || []) });
+    },
+    collection(name) {
+      if (!collections.has(name)) collections.set(name, collection(name));
+      return collections.get(name);
+    },
+  };
+  dbBase.execute = dbBase.query;
+  // Which SQL the workspace database speaks ('sqlite' or 'postgres'), for code that must differ.
+  Object.defineProperty(dbBase, 'dialect', { enumerable: true, get: () => call('db.dialect') });
+  const db = new Proxy(dbBase, {
+    get(target, key) {
+      if (typeof key !== 'string') return undefined;
+      if (Object.prototype.hasOwnProperty.call(target, key)) return target[key];
+      if (key === 'then' || key === 'toJSON') return undefined;
+      return target.collection(key);
+    },
+  });
+
+  // ---- express ------------------------------------------------------------------------------
+  function compilePath(path, end) {
+    if (path instanceof RegExp) return { re: path, keys: [], regexp: true };
+    if (Array.isArray(path)) {
+      const parts = path.map((p) => compilePath(p, end));
+      return { any: parts };
+    }
+    path = String(path);
+    const keys = [];
+    let wildcards = 0;
+    let src = '';
+    let i = 0;
+    while (i < path.length) {
+      const c = path[i];
+      if (c === ':') {
+        const m = /^:([A-Za-z_$][\w$]*)(\([^)]*\))?(\?)?/.exec(path.slice(i));
+        if (!m) { src += ':'; i++; continue; }
+        keys.push(m[1]);
+        const group = m[2] ? m[2] : '([^/]+?)';
+        if (m[3]) {
+          if (src.endsWith('/')) src = src.slice(0, -1) + '(?:/' + group + ')?';
+          else src += group + '?';
+        } else src += group;
+        i += m[0].length;
+      } else if (c === '*') {
+        const named = /^\*([A-Za-z_$][\w$]*)/.exec(path.slice(i));
+        keys.push(named ? named[1] : String(wildcards++));
+        src += '(.*)';
+        i += named ? named[0].length : 1;
+      } else {
+        src += /[.+?^${}()|[\]\\]/.test(c) ? '\\' + c : c;
+        i++;
+      }
+    }
+    if (src.endsWith('/') && src.length > 1) src = src.slice(0, -1);
+    const re = end ? new RegExp('^' + src + '/?$', 'i') : new RegExp('^' + (src === '/' ? '' : src) + '(?=/|$)', 'i');
+    return { re, keys };
+  }
+  function matchPath(compiled, path) {
+    if (compiled.any) {
+      for (const c of compiled.any) {
+        const m = matchPath(c, path);
+        if (m) return m;
+      }
+      return null;
+    }
+    const m = compiled.re.exec(path);
+    if (!m) return null;
+    const params = {};
+    for (let i = 1; i < m.length; i++) {
+      if (m[i] === undefined) continue;
+      const key = compiled.regexp ? i - 1 : compiled.keys[i - 1];
+      let value = m[i];
+      try { value = decodeURIComponent(value); } catch (e) { /* keep it raw */ }
+      params[key] = value;
+    }
+    return { params, matched: m[0] };
+  }
+
+  const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+  function isRouter(fn) {
+    return typeof fn === 'function' && typeof fn.handle === 'function';
+  }
+  function flatten(list) {
+    const out = [];
+    for (const x of list) {
+      if (Array.isArray(x)) out.push(...flatten(x));
+      else out.push(x);
+    }
+    return out;
+  }
+  function checkHandlers(handlers, what) {
+    for (const h of handlers) {
+      if (typeof h !== 'function') {
+        const err = new TypeError(what + ' requires a callback function but got a ' + (h === null ? 'null' : typeof h));
+        throw err;
+      }
+    }
+  }
+  function createRouter() {
+    const stack = [];
+    function router(req, res, next) {
+      router.handle(req, res, next);
+    }
+    router.stack = stack;
+    router.use = function (path, ...handlers) {
+      if (typeof path !== 'string' && !(path instanceof RegExp) && !Array.isArray(path)) {
+        handlers.unshift(path);
+        path = '/';
+      }
+      handlers = flatten(handlers);
+      checkHandlers(handlers, 'app.use()');
+      for (const h of handlers) stack.push({ method: null, path, compiled: compilePath(path, false), handler: h, route: false });
+      return this;
+    };
+    function addRoute(method, path, handlers) {
+      handlers = flatten(handlers);
+      checkHandlers(handlers, 'app.' + (method || 'all') + '()');
+      if (handlers.length === 0) throw new TypeError('app.' + method + '() requires a callback function');
+      const compiled = compilePath(path, true);
+      for (const h of handlers) stack.push({ method, path, compiled, handler: h, route: true });
+    }
+    for (const m of METHODS) {
+      router[m] = function (path, ...handlers) {
+        if (m === 'get' && handlers.length === 0 && typeof path === 'string' && this.settings) return this.settings[path];
+        addRoute(m.toUpperCase(), path, handlers);
+        return this;
+      };
+    }
+    router.del = router.delete;
+    router.all = function (path, ...handlers) {
+      addRoute(null, path, handlers);
+      return this;
+    };
+    router.route = function (path) {
+      const self = this;
+      const route = {};
+      for (const m of METHODS.concat(['all'])) {
+        route[m] = function (...handlers) {
+          self[m](path, ...handlers);
+          return route;
+        };
+      }
+      return route;
+    };
+    router.param = function () { return this; };
+    router.handle = function (req, res, out, initialError) {
+      let index = 0;
+      const parentUrl = req.url;
+      const parentPath = req.path;
+      const parentBase = req.baseUrl;
+      const parentParams = req.params;
+      function next(err) {
+        if (err === 'route') err = undefined;
+        if (err === 'router') {
+          restore();
+          return out();
+        }
+        if (res._finished) return;
+        while (index < stack.length) {
+          const layer = stack[index++];
+          if (layer.route && layer.method && layer.method !== req.method && !(layer.method === 'GET' && req.method === 'HEAD')) continue;
+          const m = matchPath(layer.compiled, parentPath);
+          if (!m) continue;
+          const isErrorHandler = layer.handler.length === 4;
+          if (err ? !isErrorHandler : isErrorHandler) continue;
+          if (layer.route) {
+            restore();
+            req.params = Object.assign({}, parentParams, m.params);
+            res._matched = true;
+          } else {
+            req.params = Object.assign({}, parentParams, m.params);
+            const removed = m.matched === '/' ? '' : m.matched;
+            req.baseUrl = parentBase + removed;
+            const rest = parentPath.slice(removed.length) || '/';
+            req.path = rest[0] === '/' ? rest : '/' + rest;
+            const q = parentUrl.indexOf('?');
+            req.url = req.path + (q >= 0 ? parentUrl.slice(q) : '');
+          }
+          invoke(layer.handler, err, req, res, next);
+          return;
+        }
+        restore();
+        out(err);
+      }
+      function restore() {
+        req.url = parentUrl;
+        req.path = parentPath;
+        req.baseUrl = parentBase;
+        req.params = parentParams;
+      }
+      next(initialError);
+    };
+    router.routes = function (prefix) {
+      const list = [];
+      for (const layer of stack) {
+        const p = typeof layer.path === 'string' ? layer.path : String(layer.path);
+        const full = (prefix + (p === '/' && !layer.route ? '' : p)).replace(/\/\/+/g, '/') || '/';
+        if (layer.route) {
+          const method = layer.method || 'ALL';
+          if (!list.some((r) => r.method === method && r.path === full)) list.push({ method, path: full });
+        } else if (isRouter(layer.handler) && typeof layer.handler.routes === 'function') {
+          list.push(...layer.handler.routes(full === '/' ? '' : full));
+        }
+      }
+      return list;
+    };
+    return router;
+  }
+  function invoke(fn, err, req, res, next) {
+    let called = false;
+    const once = (e) => {
+      if (called) return;
+      called = true;
+      next(e);
+    };
+    try {
+      const result = err ? fn(err, req, res, once) : fn(req, res, once);
+      if (result && typeof result.then === 'function') {
+        result.then(undefined, (e) => once(e === undefined || e === null ? new Error('Rejected with ' + e) : e));
+      }
+    } catch (e) {
+      once(e === undefined || e === null ? new Error('Threw ' + e) : e);
+    }
+  }
+
+  let mainApp = null;
+  let lastApp = null;
+  function liveMessage() {
+    log('info', 'Your app is live at /sandbox/' + WORKSPACE_ID + '/', callerLine());
+  }
+  function fakeServer(port) {
+    const server = {
+      close(cb) { if (typeof cb === 'function') Promise.resolve().then(() => cb()); return server; },
+      address() { return { address: '::', family: 'IPv6', port: typeof port === 'number' ? port : 3000 }; },
+      on() { return server; },
+      once() { return server; },
+      listening: true,
+    };
+    return server;
+  }
+  function listenArgs(args) {
+    const cb = args.find((a) => typeof a === 'function');
+    const port = args.find((a) => typeof a === 'number' || (typeof a === 'string' && /^\d+$/.test(a)));
+    return { cb, port: port === undefined ? 3000 : Number(port) };
+  }
+  function express() {
+    const app = createRouter();
+    app.settings = {};
+    app.locals = {};
+    app.set = function (k, v) { this.settings[k] = v; return this; };
+    app.enable = function (k) { this.settings[k] = true; return this; };
+    app.disable = function (k) { this.settings[k] = false; return this; };
+    app.enabled = function (k) { return !!this.settings[k]; };
+    app.disabled = function (k) { return !this.settings[k]; };
+    app.engine = function () { return this; };
+    app.listen = function (...args) {
+      const { cb, port } = listenArgs(args);
+      mainApp = { kind: 'express', app };
+      liveMessage();
+      if (cb) Promise.resolve().then(() => cb());
+      return fakeServer(port);
+    };
+    lastApp = app;
+    return app;
+  }
+  express.Router = function () { return createRouter(); };
+  const passThrough = () => function (req, res, next) { next(); };
+  express.json = passThrough;
+  express.urlencoded = passThrough;
+  express.text = passThrough;
+  express.raw = passThrough;
+  express.static = passThrough;
+  function cors(options) {
+    const origin = options && typeof options.origin === 'string' ? options.origin : '*';
+    return function (req, res, next) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'GET,HEAD,PUT,PATCH,POST,DELETE');
+        if (req.headers['access-control-request-headers']) res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers']);
+        res.statusCode = 204;
+        return res.end();
+      }
+      next();
+    };
+  }
+
+  const http = {
+    createServer(options, handler) {
+      if (typeof options === 'function') handler = options;
+      const server = fakeServer(3000);
+      server.listen = function (...args) {
+        const { cb } = listenArgs(args);
+        mainApp = { kind: 'http', handler };
+        liveMessage();
+        if (cb) Promise.resolve().then(() => cb());
+        return server;
+      };
+      server.on = function (event, fn) {
+        if (event === 'request') handler = fn;
+        return server;
+      };
+      return server;
+    },
+    STATUS_CODES: STATUS_TEXT,
+    METHODS: METHODS.map((m) => m.toUpperCase()),
+  };
+
+  // ---- require, module, process ---------------------------------------------------------------
+  const bodyParser = { json: passThrough, urlencoded: passThrough, text: passThrough, raw: passThrough };
+  const modules = { express, http, jsonwebtoken: jwt, bcrypt, bcryptjs: bcrypt, cors, 'body-parser': bodyParser };
+  function require(name) {
+    const text = String(name);
+    const key = text === 'node:http' ? 'http' : text;
+    if (Object.prototype.hasOwnProperty.call(modules, key)) return modules[key];
+    throw new Error('Module "' + name + '" is not available in the Backend Lab sandbox. Available: express, http, jsonwebtoken, bcrypt.');
+  }
+  const module = { exports: {} };
+  const processStub = Object.freeze({
+    env: Object.freeze({}),
+    argv: Object.freeze([]),
+    platform: 'sandbox',
+    nextTick(fn, ...args) { Promise.resolve().then(() => fn(...args)); },
+    exit() { throw new Error('process.exit() is not available in the Backend Lab sandbox'); },
+    on() { return processStub; },
+    cwd() { return '/'; },
+  });
+
+  // ---- one request ----------------------------------------------------------------------------
+  function parseQuery(qs) {
+    const out = {};
+    if (!qs) return out;
+    for (const part of qs.split('&')) {
+      if (!part) continue;
+      const eq = part.indexOf('=');
+      let key = eq >= 0 ? part.slice(0, eq) : part;
+      let value = eq >= 0 ? part.slice(eq + 1) : '';
+      try { key = decodeURIComponent(key.replace(/\+/g, ' ')); } catch (e) { /* raw */ }
+      try { value = decodeURIComponent(value.replace(/\+/g, ' ')); } catch (e) { /* raw */ }
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+      const bracket = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key);
+      if (bracket) {
+        const [, base, sub] = bracket;
+        if (base === '__proto__' || sub === '__proto__' || sub === 'constructor') continue;
+        if (sub === '') {
+          if (!Array.isArray(out[base])) out[base] = out[base] === undefined ? [] : [out[base]];
+          out[base].push(value);
+        } else {
+          if (typeof out[base] !== 'object' || out[base] === null || Array.isArray(out[base])) out[base] = {};
+          out[base][sub] = value;
+        }
+      } else if (Object.prototype.hasOwnProperty.call(out, key)) {
+        out[key] = Array.isArray(out[key]) ? out[key].concat(value) : [out[key], value];
+      } else out[key] = value;
+    }
+    return out;
+  }
+  function parseCookies(header) {
+    const out = {};
+    if (!header) return out;
+    for (const part of header.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) continue;
+      const k = part.slice(0, eq).trim();
+      let v = part.slice(eq + 1).trim();
+      if (v[0] === '"') v = v.slice(1, -1);
+      try { v = decodeURIComponent(v); } catch (e) { /* raw */ }
+      if (k && !(k in out) && k !== '__proto__') out[k] = v;
+    }
+    return out;
+  }
+  function problem(status, type, title, detail, extra) {
+    return Object.assign({ type: '/problems/' + type, title, status, detail }, extra || {});
+  }
+
+  function createExchange(id, r) {
+    const headers = r.headers;
+    const contentType = String(headers['content-type'] || '').toLowerCase();
+    const query = parseQuery(r.query);
+    let body = {};
+    let bodyError = null;
+    if (r.body) {
+      if (/\bjson\b/.test(contentType)) {
+        try { body = JSON.parse(r.body); } catch (e) {
+          bodyError = new SyntaxError('The request body is not valid JSON: ' + e.message);
+          bodyError.status = 400;
+          bodyError.type = 'entity.parse.failed';
+          body = {};
+        }
+      } else if (contentType.indexOf('application/x-www-form-urlencoded') >= 0) body = parseQuery(r.body);
+      else body = r.body;
+    }
+    const listeners = { data: [], end: [] };
+    const req = {
+      method: r.method,
+      url: r.path + (r.query ? '?' + r.query : ''),
+      originalUrl: r.path + (r.query ? '?' + r.query : ''),
+      path: r.path,
+      baseUrl: '',
+      params: {},
+      query,
+      headers,
+      body,
+      cookies: parseCookies(headers.cookie),
+      signedCookies: {},
+      ip: String(headers['x-forwarded-for'] || '127.0.0.1').split(',')[0].trim(),
+      hostname: String(headers.host || 'localhost').split(':')[0],
+      protocol: 'http',
+      secure: false,
+      xhr: String(headers['x-requested-with'] || '').toLowerCase() === 'xmlhttprequest',
+      app: null,
+      get(name) {
+        const key = String(name).toLowerCase();
+        if (key === 'referer' || key === 'referrer') return headers.referer || headers.referrer;
+        return headers[key];
+      },
+      is(type) {
+        if (!contentType) return false;
+        const t = String(type).toLowerCase();
+        if (t === 'json') return contentType.indexOf('json') >= 0 ? 'json' : false;
+        if (t === 'urlencoded') return contentType.indexOf('urlencoded') >= 0 ? 'urlencoded' : false;
+        return contentType.indexOf(t.replace('*', '')) >= 0 ? t : false;
+      },
+      accepts() { return arguments[0] === undefined ? ['*/*'] : arguments[0]; },
+      on(event, fn) {
+        if (listeners[event]) listeners[event].push(fn);
+        return req;
+      },
+      setEncoding() { return req; },
+    };
+    req.header = req.get;
+    // Node's http stream events for http.createServer code: emitted after the handler returns.
+    req._emitBody = function () {
+      Promise.resolve().then(() => {
+        if (r.body) for (const fn of listeners.data) fn(r.body);
+        for (const fn of listeners.end) fn();
+      });
+    };
+
+    const resHeaders = {};
+    let chunks = [];
+    let size = 0;
+    const res = {
+      statusCode: 200,
+      statusMessage: '',
+      locals: {},
+      _finished: false,
+      _matched: false,
+      get headersSent() { return res._finished; },
+      get finished() { return res._finished; },
+      get writableEnded() { return res._finished; },
+      status(code) { res.statusCode = code; return res; },
+      set(field, value) {
+        if (field && typeof field === 'object') {
+          for (const k of Object.keys(field)) res.setHeader(k, field[k]);
+        } else {
+          if (String(field).toLowerCase() === 'content-type' && typeof value === 'string' && value.indexOf('/') < 0) value = mimeFor(value);
+          res.setHeader(field, value);
+        }
+        return res;
+      },
+      header(field, value) { return res.set(field, value); },
+      setHeader(name, value) {
+        resHeaders[String(name).toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+        return res;
+      },
+      getHeader(name) { return resHeaders[String(name).toLowerCase()]; },
+      get(name) { return resHeaders[String(name).toLowerCase()]; },
+      getHeaders() { return Object.assign({}, resHeaders); },
+      hasHeader(name) { return String(name).toLowerCase() in resHeaders; },
+      removeHeader(name) { delete resHeaders[String(name).toLowerCase()]; },
+      append(field, value) {
+        const key = String(field).toLowerCase();
+        const prev = resHeaders[key];
+        const add = Array.isArray(value) ? value.map(String) : [String(value)];
+        resHeaders[key] = prev === undefined ? (add.length === 1 ? add[0] : add) : [].concat(prev, add);
+        return res;
+      },
+      type(t) { return res.set('Content-Type', t); },
+      contentType(t) { return res.type(t); },
+      location(url) { return res.set('Location', url); },
+      links() { return res; },
+      vary() { return res; },
+      cookie(name, value, options) {
+        const o = options || {};
+        let v = typeof value === 'object' ? 'j:' + JSON.stringify(value) : String(value);
+        let s = name + '=' + encodeURIComponent(v);
+        if (o.maxAge !== undefined) {
+          s += '; Max-Age=' + Math.floor(o.maxAge / 1000);
+          s += '; Expires=' + new Date(Date.now() + o.maxAge).toUTCString();
+        } else if (o.expires) s += '; Expires=' + new Date(o.expires).toUTCString();
+        s += '; Path=' + (o.path || '/');
+        if (o.domain) s += '; Domain=' + o.domain;
+        if (o.httpOnly) s += '; HttpOnly';
+        if (o.secure) s += '; Secure';
+        if (o.sameSite) s += '; SameSite=' + (o.sameSite === true ? 'Strict' : String(o.sameSite).replace(/^./, (c) => c.toUpperCase()));
+        return res.append('Set-Cookie', s);
+      },
+      clearCookie(name, options) {
+        return res.cookie(name, '', Object.assign({}, options, { expires: new Date(1), maxAge: undefined }));
+      },
+      writeHead(status, message, hdrs) {
+        res.statusCode = status;
+        if (typeof message === 'object' && message) hdrs = message;
+        if (hdrs) for (const k of Object.keys(hdrs)) res.setHeader(k, hdrs[k]);
+        return res;
+      },
+      write(chunk) {
+        if (res._finished) return false;
+        if (chunk === undefined || chunk === null) return true;
+        const text = typeof chunk === 'string' ? chunk : String(chunk);
+        if (size + text.length > LIMITS.bodyChars) throw new RangeError('The response body is larger than ' + LIMITS.bodyChars + ' characters (the sandbox limit)');
+        size += text.length;
+        chunks.push(text);
+        return true;
+      },
+      end(chunk) {
+        if (res._finished) return res;
+        if (typeof chunk === 'function') chunk = undefined;
+        if (chunk !== undefined && chunk !== null) res.write(chunk);
+        res._finished = true;
+        const out = { status: res.statusCode, headers: resHeaders, body: chunks.join('') };
+        chunks = [];
+        call('respond', { id, response: out });
+        return res;
+      },
+      send(body) {
+        if (typeof body === 'number' && arguments.length === 1) {
+          res.statusCode = body;
+          body = STATUS_TEXT[body] || String(body);
+        }
+        if (body === null || body === undefined) return res.end();
+        if (typeof body === 'object') return res.json(body);
+        if (typeof body === 'boolean') return res.json(body);
+        if (!res.getHeader('content-type')) res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        if (res.statusCode === 204 || res.statusCode === 304) return res.end();
+        return res.end(String(body));
+      },
+      json(value) {
+        if (arguments.length === 2 && typeof arguments[1] === 'number') { res.statusCode = arguments[1]; }
+        const text = JSON.stringify(value);
+        if (!res.getHeader('content-type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        return res.end(text === undefined ? '' : text);
+      },
+      jsonp(value) { return res.json(value); },
+      sendStatus(code) {
+        res.statusCode = code;
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        return res.end(STATUS_TEXT[code] || String(code));
+      },
+      redirect(a, b) {
+        const status = typeof a === 'number' ? a : 302;
+        const url = typeof a === 'number' ? b : a;
+        res.statusCode = status;
+        res.setHeader('Location', String(url));
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        return res.end((STATUS_TEXT[status] || 'Redirect') + '. Redirecting to ' + url);
+      },
+      render() { throw new Error('res.render() is not available in the Backend Lab sandbox (no view engines): send JSON or HTML text.'); },
+      sendFile() { throw new Error('res.sendFile() is not available in the Backend Lab sandbox (no file system).'); },
+      download() { throw new Error('res.download() is not available in the Backend Lab sandbox (no file system).'); },
+      format(obj) {
+        const fn = obj.json || obj['application/json'] || obj.default || obj.html || obj.text;
+        if (fn) fn();
+        return res;
+      },
+      on() { return res; },
+      once() { return res; },
+    };
+    req.res = res;
+    res.req = req;
+    return { req, res, bodyError };
+  }
+  function mimeFor(t) {
+    const map = { json: 'application/json; charset=utf-8', html: 'text/html; charset=utf-8', text: 'text/plain; charset=utf-8', txt: 'text/plain; charset=utf-8', xml: 'application/xml', js: 'text/javascript' };
+    return map[t.replace(/^\./, '')] || 'application/octet-stream';
+  }
+
+  function sendProblem(res, body) {
+    res.statusCode = body.status;
+    for (const k of Object.keys(res.getHeaders())) res.removeHeader(k);
+    res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+    res.end(JSON.stringify(body));
+  }
+  function finalHandler(req, res, err) {
+    if (res._finished) {
+      if (err) reportError(err, 'Error after the response was sent');
+      return;
+    }
+    if (err) {
+      if (err && err.name === 'InternalError' && err.message === 'interrupted') return; // the host answers 504
+      if (isOutOfMemory(err)) {
+        call('oom', null);
+        return;
+      }
+      const status = Number(err.status || err.statusCode);
+      if (status >= 400 && status < 500) {
+        sendProblem(res, problem(status, 'sandbox-client-error', STATUS_TEXT[status] || 'Client error', String(err.message || err)));
+        return;
+      }
+      const line = lineOf(err);
+      const message = err instanceof Error || (err && err.message) ? String(err.name || 'Error') + ': ' + err.message : 'Thrown value: ' + inspect(err, 1, []);
+      log('error', req.method + ' ' + req.originalUrl + ' failed: ' + (err && err.stack ? message + '\n' + err.stack : message), line);
+      const where = line ? ' (line ' + line + ' of your code)' : '';
+      sendProblem(res, problem(500, 'sandbox-error', 'Your code threw an error', message + where, line ? { line } : {}));
+      return;
+    }
+    const path = req.originalUrl.split('?')[0];
+    sendProblem(res, problem(404, 'sandbox-no-route', 'No route matches', 'Your app has no route for ' + req.method + ' ' + path + '.'));
+  }
+
+  function dispatch(id, json) {
+    const r = JSON.parse(json);
+    const { req, res, bodyError } = createExchange(id, r);
+    const target = mainApp || (lastApp ? { kind: 'express', app: lastApp } : null) || (typeof module.exports === 'function' ? { kind: 'express', app: module.exports } : null);
+    if (!target) {
+      sendProblem(res, problem(500, 'sandbox-no-app', 'No app to serve the request', 'Your code did not create an app: call express() and app.listen(3000), or http.createServer(handler).listen(3000).'));
+      return;
+    }
+    const done = (err) => finalHandler(req, res, err);
+    try {
+      if (target.kind === 'http') {
+        target.handler(req, res);
+        req._emitBody();
+      } else {
+        req.app = target.app;
+        // A broken JSON body goes to the error middleware, as express.json() does it.
+        if (typeof target.app.handle === 'function') target.app.handle(req, res, done, bodyError || undefined);
+        else if (bodyError) done(bodyError);
+        else target.app(req, res, done);
+      }
+    } catch (err) {
+      done(err);
+    }
+  }
+
+  function event(kind, id, json) {
+    if (kind === 'timer') return fireTimer(id);
+    if (kind === 'done') {
+      const p = pending.get(id);
+      if (!p) return;
+      pending.delete(id);
+      const out = JSON.parse(json);
+      if (out.e) p.reject(errorFrom(out.e));
+      else p.resolve(out.v);
+    }
+  }
+
+  function routes() {
+    const target = mainApp || (lastApp ? { kind: 'express', app: lastApp } : null);
+    if (!target) return JSON.stringify([]);
+    if (target.kind === 'http') return JSON.stringify([{ method: 'ALL', path: '/*' }]);
+    return JSON.stringify(typeof target.app.routes === 'function' ? target.app.routes('') : []);
+  }
+
+  const g = globalThis;
+  const define = (name, value) => Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  define('console', consoleObject);
+  define('require', require);
+  define('module', module);
+  define('exports', module.exports);
+  define('process', processStub);
+  define('jwt', jwt);
+  define('bcrypt', bcrypt);
+  define('db', db);
+  define('setTimeout', (fn, ms, ...args) => addTimer(fn, ms, args, false));
+  define('setInterval', (fn, ms, ...args) => addTimer(fn, ms, args, true));
+  define('setImmediate', (fn, ...args) => addTimer(fn, 0, args, false));
+  define('clearTimeout', clearTimer);
+  define('clearInterval', clearTimer);
+  define('clearImmediate', clearTimer);
+  define('queueMicrotask', (fn) => { Promise.resolve().then(fn); });
+  return { dispatch, event, routes };
+});
