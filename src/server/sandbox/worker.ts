@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import * as bcrypt from '@node-rs/bcrypt';
+import * as bcrypt from './bcrypt.ts';
 import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
 import { checkWorkspaceId, PgAdmin, WorkspaceDb } from './db.ts';
 import * as jwt from './jwt.ts';
@@ -40,9 +40,6 @@ export type FromWorker =
   | { op: 'pong'; seq: number; wasmBytes: number }
   | { op: 'ready' };
 
-/** bcrypt rounds are capped so one request cannot hold a thread for seconds. */
-export const MAX_BCRYPT_ROUNDS = 12;
-
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 // Our own WASM memory, to give it a maximum: past it malloc fails and QuickJS throws out of memory.
@@ -68,21 +65,6 @@ function database(workspaceId: string): WorkspaceDb {
   return entry.db;
 }
 
-function rounds(value: unknown): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 4 || n > 31) throw new Error(`Invalid salt rounds: ${String(value)} (use a number from 4 to ${MAX_BCRYPT_ROUNDS})`);
-  return Math.min(n, MAX_BCRYPT_ROUNDS);
-}
-
-function hashOptions(salt: unknown): bcrypt.HashOptions {
-  if (typeof salt === 'string' && salt.startsWith('$2')) {
-    const cost = Number(salt.slice(4, 6));
-    if (cost > MAX_BCRYPT_ROUNDS) throw new Error(`Salt rounds above ${MAX_BCRYPT_ROUNDS} are not allowed in the Backend Lab`);
-    return { salt };
-  }
-  return { cost: rounds(salt) };
-}
-
 function hostOps(workspaceId: string): HostOps {
   return {
     sync(op, args) {
@@ -95,11 +77,11 @@ function hostOps(workspaceId: string): HostOps {
         case 'jwt.decode':
           return jwt.decode(String(a.token), (a.options ?? {}) as Record<string, unknown>);
         case 'bcrypt.genSaltSync':
-          return bcrypt.genSaltSync({ cost: rounds(a.rounds) });
+          return bcrypt.genSalt(a.rounds);
         case 'bcrypt.hashSync':
-          return bcrypt.hashSync(String(a.password), hashOptions(a.salt));
+          return bcrypt.hashSync(String(a.password), a.salt);
         case 'bcrypt.compareSync':
-          return bcrypt.verifySync(String(a.password), String(a.hash));
+          return bcrypt.compareSync(String(a.password), String(a.hash));
         case 'db.dialect':
           return admin ? 'postgres' : 'sqlite';
         default:
@@ -110,11 +92,11 @@ function hostOps(workspaceId: string): HostOps {
       const a = (args ?? {}) as Record<string, unknown>;
       switch (op) {
         case 'bcrypt.genSalt':
-          return bcrypt.genSalt({ cost: rounds(a.rounds) });
+          return bcrypt.genSalt(a.rounds);
         case 'bcrypt.hash':
-          return bcrypt.hash(String(a.password), hashOptions(a.salt));
+          return bcrypt.hash(String(a.password), a.salt);
         case 'bcrypt.compare':
-          return bcrypt.verify(String(a.password), String(a.hash));
+          return bcrypt.compare(String(a.password), String(a.hash));
         case 'db.query': {
           // Rows (an array) for statements that return rows, { rowsAffected, lastInsertId } otherwise.
           const out = await database(workspaceId).query(String(a.sql), a.params);
