@@ -36,6 +36,8 @@ async function main() {
   const token = buyers[0]!;
   const page = (await api('GET', '/api/courses?limit=20')).body.data;
 
+  // The same server with tracing off, over the same database, for what tracing costs.
+  const untraced = await startOurs({ DATA_DIR: dataDir, JWT_SECRET: secret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT: unlimited, AUTH_RATE_LIMIT: unlimited, TRACES: 'off' });
   const limit = await startLimit(path.join(dataDir, 'backend-lab.sqlite'), secret);
   const peer = await startJsonServer(dataDir, page);
   const bearer = { authorization: `Bearer ${token}` };
@@ -49,8 +51,10 @@ async function main() {
   await run('limitCourses', 'limit  GET /api/courses?limit=20', { url: `${limit.url}/api/courses?limit=20` });
   await run('peerCourses', 'json-server GET /courses?_limit=20', { url: `${peer.url}/courses?_limit=20` });
   await run('oursCourses', 'ours   GET /api/courses?limit=20', { url: `${ours.url}/api/courses?limit=20` });
+  await run('untracedCourses', 'ours, traces off GET /api/courses?limit=20', { url: `${untraced.url}/api/courses?limit=20` });
   await run('limitMe', 'limit  GET /api/me', { url: `${limit.url}/api/me`, headers: bearer });
   await run('oursMe', 'ours   GET /api/me', { url: `${ours.url}/api/me`, headers: bearer });
+  await run('untracedMe', 'ours, traces off GET /api/me', { url: `${untraced.url}/api/me`, headers: bearer });
 
   // Every order must be a new (buyer, course) pair, or it is a 409.
   let n = 0;
@@ -87,6 +91,8 @@ function print(r: Record<string, Measurement>) {
   line('GET /api/me ≥ 2× json-server (its course page)', ratio(me.rps, r.peerCourses!.rps), me.rps >= 2 * r.peerCourses!.rps);
   line('GET /api/courses p99 < 20 ms', `${c.p99} ms`, c.p99 < 20);
   line('GET /api/me p99 < 20 ms', `${me.p99} ms`, me.p99 < 20);
+  line('tracing on ≥ 0.85× off, GET /api/courses', ratio(c.rps, r.untracedCourses!.rps), c.rps >= 0.85 * r.untracedCourses!.rps);
+  line('tracing on ≥ 0.85× off, GET /api/me', ratio(me.rps, r.untracedMe!.rps), me.rps >= 0.85 * r.untracedMe!.rps);
   line('courses p99 in a login storm ≤ 3× quiet', ratio(storm.p99, Math.max(1, c.p99)), storm.p99 <= 3 * Math.max(1, c.p99));
   console.log('\nSQLite runs with WAL and synchronous=FULL: every POST /api/orders waits for an fsync of the WAL.');
 }

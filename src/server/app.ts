@@ -28,6 +28,8 @@ import { connectRedis } from './plugins/redis.ts';
 import { requestLog } from './plugins/request-log.ts';
 import { security } from './plugins/security.ts';
 import { web } from './plugins/web.ts';
+import { tracing } from './plugins/tracing.ts';
+import { traceRoutes } from './api/traces/routes.ts';
 import { sandbox } from './plugins/sandbox.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { workspaceRoutes } from './api/workspaces/routes.ts';
@@ -92,6 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.decorate('redisStatus', () => redis?.status ?? 'none');
 
     await app.register(db, { db: database });
+    await app.register(tracing, { ...config.traces, redis, redisPrefix: config.redisPrefix });
     await app.register(security, { corsOrigins: config.corsOrigins });
     await app.register(rateLimits, { max: config.rateLimit, redis, redisPrefix: config.redisPrefix });
     await app.register(auth, { secret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
@@ -113,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(logRoutes, { prefix: '/logs' });
         await api.register(workspaceRoutes, { prefix: '/workspaces' });
         await api.register(lessonRoutes, { prefix: '/lessons' });
+        await api.register(traceRoutes, { prefix: '/traces' });
       },
       { prefix: '/api' },
     );

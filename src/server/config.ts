@@ -37,6 +37,14 @@ export interface Config {
     /** New workspaces per client per hour. */
     workspacesPerHour: number;
   };
+  traces: {
+    /** Off: no X-Trace-Id, no journeys (for measuring what tracing costs). */
+    enabled: boolean;
+    /** Traces kept (the newest), in memory and in Redis. */
+    max: number;
+    /** A trace older than this is gone. */
+    ttlMs: number;
+  };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -79,6 +87,11 @@ export function loadConfig(env: Env = process.env): Config {
       memoryMb: read.int('SANDBOX_MEMORY_MB', 64, 8, 1024),
       idleMs: read.int('SANDBOX_IDLE_SECONDS', 600, 1, 86_400) * 1000,
       workspacesPerHour: read.int('WORKSPACES_PER_HOUR', 30, 1, 1_000_000_000),
+    },
+    traces: {
+      enabled: read.oneOf('TRACES', 'on', ['on', 'off'] as const) === 'on',
+      max: read.int('TRACE_LIMIT', 2000, 10, 1_000_000),
+      ttlMs: read.int('TRACE_TTL_SECONDS', 900, 10, 86_400) * 1000,
     },
   };
 

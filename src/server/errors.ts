@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { recordError, recordParseFailure, recordValidationFailure } from './trace/steps.ts';
 
 /** One entry of a validation problem's `errors` list. */
 export interface FieldError {
@@ -59,6 +60,7 @@ export function problemBody(status: number, detail: string, extra: Partial<Probl
 }
 
 export function sendProblem(reply: FastifyReply, status: number, detail: string, extra: Partial<ProblemBody> = {}) {
+  if (reply.request.trace) reply.request.trace.problem = { status, detail };
   return reply
     .code(status)
     .type(PROBLEM_CONTENT_TYPE)
@@ -191,15 +193,20 @@ export function handleError(error: FastifyError | HttpProblem, request: FastifyR
   }
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation) {
+    const errors = validationErrors(fastifyError.validationContext, fastifyError.validation);
+    recordValidationFailure(request, errors);
     return sendProblem(reply, 400, 'The request has invalid fields; see errors for each one.', {
       type: 'validation',
       title: 'Invalid input',
-      errors: validationErrors(fastifyError.validationContext, fastifyError.validation),
+      errors,
     });
   }
   const known = fastifyError.code ? FRAMEWORK_ERRORS[fastifyError.code] : undefined;
   if (known) {
-    return sendProblem(reply, fastifyError.statusCode ?? 400, known.detail(fastifyError), { type: known.type });
+    const status = fastifyError.statusCode ?? 400;
+    const detail = known.detail(fastifyError);
+    recordParseFailure(request, status, detail);
+    return sendProblem(reply, status, detail, { type: known.type });
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -207,6 +214,7 @@ export function handleError(error: FastifyError | HttpProblem, request: FastifyR
     return sendProblem(reply, status, fastifyError.message);
   }
   request.log.error({ err: error }, 'unhandled error');
+  recordError(request, error);
   return sendProblem(reply, 500, 'Something went wrong on the server. It has been logged; try again later.', {
     type: 'internal',
     requestId: request.id,

@@ -45,6 +45,19 @@ describe.runIf(hasPostgres && hasRedis)('two instances sharing PostgreSQL and Re
     expect((await b.request('POST', '/api/auth/refresh', { body: { refreshToken: registered.body.refreshToken } })).status).toBe(200);
   });
 
+  it("either instance answers for a request's journey: traces are shared through Redis", async () => {
+    const res = await a.request('GET', '/api/courses?limit=1');
+    const id = res.headers.get('x-trace-id')!;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    let trace = await b.request('GET', `/api/traces/${id}`);
+    for (let i = 0; i < 20 && trace.status === 404; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      trace = await b.request('GET', `/api/traces/${id}`);
+    }
+    expect(trace.status).toBe(200);
+    expect(trace.body.steps.map((s: { kind: string }) => s.kind)).toContain('sql');
+  });
+
   it('code deployed on one instance is served by the other within a second, with the same data', async () => {
     const ws = (await a.request('POST', '/api/workspaces')).body as { id: string; key: string };
     const deploy = (server: TestServer, answer: string) =>

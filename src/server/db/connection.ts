@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Dialect as KyselyDialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { tracedDialect } from '../trace/sql.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,11 +18,15 @@ export interface Db {
 
 export const SQLITE_FILE = 'backend-lab.sqlite';
 
-export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Db {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(path.join(options.dataDir, SQLITE_FILE));
+/** With traces on, every statement run for a request becomes a step of its trace. */
+export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string; traces?: { enabled: boolean } }): Db {
+  const wrap = options.traces?.enabled ? tracedDialect : (dialect: KyselyDialect) => dialect;
+  return options.databaseUrl ? openPostgres(options.databaseUrl, wrap) : openSqlite(path.join(options.dataDir, SQLITE_FILE), wrap);
 }
 
-function openSqlite(file: string): Db {
+type Wrap = (dialect: KyselyDialect) => KyselyDialect;
+
+function openSqlite(file: string, wrap: Wrap): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL on every commit,
@@ -30,7 +35,7 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const kysely = new Kysely<Database>({ dialect: wrap(new SqliteDialect({ database: withStatementCache(sqlite) })) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -66,11 +71,11 @@ function withStatementCache(sqlite: SQLite.Database) {
   };
 }
 
-function openPostgres(url: string): Db {
+function openPostgres(url: string, wrap: Wrap): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: wrap(new PostgresDialect({ pool })) });
   return {
     kysely,
     dialect: 'postgres',

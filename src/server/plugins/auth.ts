@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { HttpProblem } from '../errors.ts';
 import { findUserById, type PublicUser, toPublicUser } from '../api/users/queries.ts';
 import type { Role } from '../db/schema.ts';
+import { ago, recordAuthorize } from '../trace/steps.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 const ISSUER = 'backend-lab';
@@ -58,11 +59,16 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
     app.jwt.sign({ sub: String(user.id), tv: user.token_version }),
   );
 
-  app.decorate('authenticate', async (request: FastifyRequest) => {
+  /** Checks the access token; throws a 401 problem and tells the trace why. */
+  async function verifyAccess(request: FastifyRequest, refuse: (reason: string, detail?: Record<string, unknown>) => void) {
     const header = request.headers.authorization;
-    if (!header) throw unauthorized('This endpoint needs an access token: send Authorization: Bearer <token>.');
+    if (!header) {
+      refuse('no access token was sent — log in and send it as Authorization: Bearer <token>');
+      throw unauthorized('This endpoint needs an access token: send Authorization: Bearer <token>.');
+    }
     const [scheme, token, extra] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
+      refuse(`the Authorization header is "${scheme ?? ''} …", not "Bearer <token>"`);
       throw unauthorized('The Authorization header must be "Bearer <token>".', 'invalid_token');
     }
     let claims: AccessClaims;
@@ -70,20 +76,55 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
       claims = app.jwt.verify<AccessClaims>(token);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
+      refuse(...tokenRefusal(code, token));
       throw unauthorized(TOKEN_ERRORS[code] ?? 'The access token is not valid.', 'invalid_token');
     }
     const userId = Number(claims.sub);
     const row = Number.isSafeInteger(userId) ? await findUserById(app.db.kysely, userId) : undefined;
     if (!row || row.token_version !== claims.tv) {
+      refuse(row ? `the token of user ${userId} was issued before a password change, so it no longer counts — log in again` : `user ${claims.sub} no longer exists`, { userId });
       throw unauthorized('The access token is no longer valid; log in again.', 'invalid_token');
     }
     request.user = toPublicUser(row);
+  }
+
+  /** Why a token failed, in words, and how long ago an expired one expired. */
+  function tokenRefusal(code: string, token: string): [string, Record<string, unknown>] {
+    if (code === 'FAST_JWT_EXPIRED') {
+      const exp = (app.jwt.decode<{ exp?: number }>(token) ?? {}).exp;
+      const seconds = typeof exp === 'number' ? Date.now() / 1000 - exp : undefined;
+      const when = seconds === undefined ? '' : ` ${ago(seconds)}`;
+      return [`the token expired${when} — log in again or refresh it`, seconds === undefined ? {} : { expiredSecondsAgo: Math.round(seconds) }];
+    }
+    if (code === 'FAST_JWT_INVALID_SIGNATURE') return ['the token has a bad signature — this server did not sign it, or it was changed', {}];
+    if (code === 'FAST_JWT_INVALID_ALGORITHM') return ['the token is signed with an algorithm this API does not accept (only HS256)', {}];
+    if (code === 'FAST_JWT_INACTIVE') return ['the token is not valid yet', {}];
+    return ['the token is malformed — it is not a JWT of this server', {}];
+  }
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const end = request.trace?.begin('auth', 'Bearer token');
+    let refusal: { reason: string; detail: Record<string, unknown> } | undefined;
+    try {
+      await verifyAccess(request, (reason, detail = {}) => {
+        refusal = { reason, detail };
+      });
+    } catch (error) {
+      if (end) {
+        const reason = refusal?.reason ?? 'the token could not be checked';
+        end('denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` }, reason);
+      }
+      throw error;
+    }
+    end?.('allowed', { userId: request.user.id, role: request.user.role }, `Bearer token of user ${request.user.id} (${request.user.role})`);
   });
 
   app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {
     if (request.user?.role !== role) {
+      recordAuthorize(request, `${role} only`, false, `only ${role}s may do this; you are user ${request.user?.id} with the role ${request.user?.role}`);
       throw new HttpProblem(403, `This action needs the ${role} role.`, { type: 'forbidden' });
     }
+    recordAuthorize(request, `${role} only`, true, `user ${request.user.id} has the role ${role}`);
   });
 }
 

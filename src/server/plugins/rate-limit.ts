@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { HttpProblem } from '../errors.ts';
 import { type CounterStore, fallbackStoreClass } from './counters.ts';
+import { recordRateLimitAllowed, recordRateLimitDenied } from '../trace/steps.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,7 +27,9 @@ async function rateLimitPlugin(app: FastifyInstance, options: { max: number; red
     store: Store,
     enableDraftSpec: true,
     cache: 20_000,
+    onExceeding: recordRateLimitAllowed,
     errorResponseBuilder: (request, context) => {
+      recordRateLimitDenied(request, context);
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
       const scope = request.routeOptions.config.rateLimit && typeof request.routeOptions.config.rateLimit === 'object' && request.routeOptions.config.rateLimit.groupId === 'auth' ? 'sign-in requests' : 'requests';
       return new HttpProblem(429, `Too many ${scope}: ${context.max} per minute are allowed from one client. Try again in ${seconds} s.`, {

@@ -19,6 +19,18 @@ export interface SandboxResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: string;
+  /** What the learner's code did for this request (SQL, console), for the request's trace. */
+  steps?: SandboxStep[];
+}
+
+/** A step of learner code; `at` is epoch milliseconds (performance.timeOrigin + now). */
+export interface SandboxStep {
+  kind: 'sql' | 'console';
+  name: string;
+  at: number;
+  durationMs: number;
+  outcome: 'ok' | 'error';
+  detail: Record<string, unknown>;
 }
 
 export interface CodeError {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
-import type { CodeError, LogLine, SandboxRequest, SandboxResponse } from './types.ts';
+import type { CodeError, LogLine, SandboxRequest, SandboxResponse, SandboxStep } from './types.ts';
 
 /**
  * One workspace's QuickJS runtime and context, in a worker thread: loads the learner's code after
@@ -48,6 +48,37 @@ interface InFlight {
   label: string;
   resolve(response: SandboxResponse): void;
   timer: NodeJS.Timeout;
+  /** SQL and console output of this request, for its trace (bounded). */
+  steps: SandboxStep[];
+}
+
+/** Steps kept per request: enough for a lesson, bounded against a loop of queries. */
+const MAX_STEPS = 200;
+const epochNow = () => performance.timeOrigin + performance.now();
+
+function queryStep(op: string, args: unknown, at: number, result: { value?: unknown; error?: unknown }): SandboxStep {
+  const a = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+  const durationMs = epochNow() - at;
+  const detail: Record<string, unknown> = {};
+  let name: string;
+  if (op === 'db.query') {
+    detail.sql = String(a.sql ?? '').slice(0, 4000);
+    detail.params = Array.isArray(a.params) ? a.params.slice(0, 50) : [];
+    name = String(detail.sql).replace(/\s+/g, ' ').slice(0, 120);
+  } else {
+    const what = op.slice('docs.'.length);
+    detail.sql = `db.${String(a.collection ?? '?')}.${what}(…)`;
+    detail.params = [a.filter ?? a.doc ?? a.docs ?? null].slice(0, 1);
+    name = String(detail.sql);
+  }
+  if ('error' in result) {
+    detail.error = result.error instanceof Error ? result.error.message : String(result.error);
+  } else if (Array.isArray(result.value)) {
+    detail.rows = result.value.length;
+  } else if (result.value && typeof result.value === 'object' && 'rowsAffected' in result.value) {
+    detail.rowsAffected = (result.value as { rowsAffected: unknown }).rowsAffected;
+  }
+  return { kind: 'sql', name, at, durationMs, outcome: 'error' in result ? 'error' : 'ok', detail };
 }
 
 export type LoadOutcome =
@@ -324,6 +355,7 @@ export class Workspace {
         tag,
         label,
         resolve,
+        steps: [],
         timer: setTimeout(() => {
           this.finish(state, problem(504, 'sandbox-no-response', 'Your code did not respond',
             `${label} did not send a response within ${this.options.responseTimeoutMs} ms: every request must end with res.send(), res.json() or res.end().`));
@@ -356,7 +388,11 @@ export class Workspace {
   private finish(state: InFlight, response: SandboxResponse) {
     if (!this.inflight.delete(state.id)) return;
     clearTimeout(state.timer);
-    state.resolve(response);
+    state.resolve(state.steps.length > 0 ? { ...response, steps: state.steps } : response);
+  }
+
+  private addStep(state: InFlight | null, step: SandboxStep) {
+    if (state && this.inflight.has(state.id) && state.steps.length < MAX_STEPS) state.steps.push(step);
   }
 
   get busy() {
@@ -410,9 +446,17 @@ export class Workspace {
     } catch {
       args = null;
     }
+    const traced = op === 'db.query' || op.startsWith('docs.');
+    const at = epochNow();
     this.host.async(op, args).then(
-      (value) => JSON.stringify({ v: value ?? null }),
-      (error: unknown) => JSON.stringify({ e: errorShape(error) }),
+      (value) => {
+        if (traced) this.addStep(blame, queryStep(op, args, at, { value }));
+        return JSON.stringify({ v: value ?? null });
+      },
+      (error: unknown) => {
+        if (traced) this.addStep(blame, queryStep(op, args, at, { error }));
+        return JSON.stringify({ e: errorShape(error) });
+      },
     ).then((json) => {
       const state = blame && this.inflight.has(blame.id) ? blame : null;
       this.callEvent(state, 'done', callId, json);
@@ -473,6 +517,9 @@ export class Workspace {
     const entry: LogLine = { workspaceId: this.id, at: new Date(now).toISOString(), level, message: text };
     if (line !== undefined && Number.isInteger(line) && line > 0) entry.line = line;
     this.host.log(entry);
+    const detail: Record<string, unknown> = { level, message: text.slice(0, 2000) };
+    if (entry.line) detail.line = entry.line;
+    this.addStep(this.current, { kind: 'console', name: `console.${level}`, at: epochNow(), durationMs: 0, outcome: level === 'error' ? 'error' : 'ok', detail });
   }
 
   /** Frees the runtime. Open requests get a 503 (the worker calls this when nothing is open). */

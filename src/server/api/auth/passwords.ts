@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { currentTrace } from '../../trace/context.ts';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import pLimit from 'p-limit';
 import { HttpProblem } from '../../errors.ts';
@@ -30,11 +31,21 @@ export async function createPasswordHasher(maxConcurrent: number): Promise<Passw
     return limit(task);
   };
   const nobodyHash = await hash('no account has this password', ARGON2);
+  // Hashing is most of a login's time: the trace shows it as its own step.
+  const traced = async <T>(name: string, task: () => Promise<T>) => {
+    const end = currentTrace()?.begin('handler', name);
+    try {
+      return await run(task);
+    } finally {
+      end?.('ok', { algorithm: 'argon2id', memoryKiB: ARGON2.memoryCost, iterations: ARGON2.timeCost });
+    }
+  };
   return {
-    hash: (password) => run(() => hash(normalize(password), ARGON2)),
-    verify: (stored, password) => run(() => verify(stored, normalize(password))),
+    hash: (password) => traced('argon2id: hash the password', () => hash(normalize(password), ARGON2)),
+    verify: (stored, password) => traced('argon2id: check the password against its hash', () => verify(stored, normalize(password))),
     verifyAgainstNobody: async (password) => {
-      await run(() => verify(nobodyHash, normalize(password)));
+      // Same time as a real check, so a missing account cannot be told apart by timing.
+      await traced('argon2id: check the password against its hash', () => verify(nobodyHash, normalize(password)));
     },
   };
 }

@@ -5,6 +5,7 @@ import { isForeignKeyViolation } from '../../db/connection.ts';
 import { pageFrom, sendPage } from '../shared/pagination.ts';
 import { IdParams, PageQuery, pageOf, problems } from '../shared/schemas.ts';
 import { findMessageFor, insertMessage, listMessagesFor, toMessage } from './queries.ts';
+import { ownerOnly } from '../../trace/steps.ts';
 
 const Message = Type.Object({
   id: Type.Integer(),
@@ -26,6 +27,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['messages'];
   const security = [{ bearer: [] }];
   app.addHook('onRequest', app.authenticate);
+  app.addHook('onRequest', ownerOnly('messages (sent or received)'));
 
   app.post('/', {
     schema: { tags, summary: 'Send a message to another user', security, body: SendMessageBody, response: { 201: Message, ...problems(400, 401, 422) } },

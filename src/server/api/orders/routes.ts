@@ -6,6 +6,7 @@ import { findCourse } from '../courses/queries.ts';
 import { pageFrom, sendPage } from '../shared/pagination.ts';
 import { IdParams, PageQuery, pageOf, problems } from '../shared/schemas.ts';
 import { findOrderOfUser, findOwnOrder, insertOrder, listOwnOrders, toOrder } from './queries.ts';
+import { ownerOnly } from '../../trace/steps.ts';
 
 const Order = Type.Object({
   id: Type.Integer(),
@@ -22,6 +23,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['orders'];
   const security = [{ bearer: [] }];
   app.addHook('onRequest', app.authenticate);
+  app.addHook('onRequest', ownerOnly('orders'));
 
   app.post('/', {
     schema: { tags, summary: 'Buy a course', security, body: CreateOrderBody, response: { 201: Order, ...problems(400, 401, 409, 422) } },

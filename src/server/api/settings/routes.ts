@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { HttpProblem } from '../../errors.ts';
 import { nowIso } from '../../db/connection.ts';
 import { problems } from '../shared/schemas.ts';
+import { ownerOnly } from '../../trace/steps.ts';
 
 const MAX_SETTINGS_BYTES = 16 * 1024;
 const Settings = Type.Record(Type.String(), Type.Unknown(), { description: 'Any JSON object, up to 16 KiB' });
@@ -11,6 +12,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['settings'];
   const security = [{ bearer: [] }];
   app.addHook('onRequest', app.authenticate);
+  app.addHook('onRequest', ownerOnly('settings'));
 
   app.get('/', {
     schema: { tags, summary: 'Your settings ({} until you save some)', security, response: { 200: Settings, ...problems(401) } },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../../errors.ts';
+import { recordAuthorize } from '../../trace/steps.ts';
 import { pageFrom, sendPage } from '../shared/pagination.ts';
 import { IdParams, PageQuery, pageOf, problems, PublicUserSchema } from '../shared/schemas.ts';
 import { findUserById, listUsers, toPublicUser } from './queries.ts';
@@ -33,7 +34,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => {
       const { id } = request.params;
       // Someone else's id answers 404 like a missing one: no hint that the account exists.
-      if (request.user.id !== id && request.user.role !== 'admin') throw notFound('User');
+      const allowed = request.user.id === id || request.user.role === 'admin';
+      recordAuthorize(request, 'yourself or an admin', allowed, allowed
+        ? (request.user.id === id ? `user ${id} reads their own account` : `user ${request.user.id} is an admin`)
+        : `user ${request.user.id} may only read their own account, not user ${id}'s (answered 404, so the account's existence is not revealed)`);
+      if (!allowed) throw notFound('User');
       const row = await findUserById(app.db.kysely, id);
       if (!row) throw notFound('User');
       return toPublicUser(row);

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { Redactor } from './redact.ts';
+import type { StepKind, StepOutcome, Trace, TraceStep } from './types.ts';
+
+/** Enough for any lesson; a loop of queries cannot grow a trace without bound. */
+const MAX_STEPS = 300;
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * The journey of one request while it happens. Steps are appended as the Fastify hooks, the auth
+ * plugin, the SQL driver and the sandbox report them; `finish` turns them into a Trace.
+ */
+export class TraceRecorder {
+  readonly id = randomBytes(16).toString('hex');
+  readonly startedAt = Date.now();
+  private readonly t0 = performance.now();
+  /** Epoch milliseconds of t0, to place steps timed in another thread (the sandbox workers). */
+  readonly epoch0 = performance.timeOrigin + this.t0;
+  readonly steps: TraceStep[] = [];
+  /** Learns the secrets this request's body sends, and keeps them out of every step. */
+  readonly redactor = new Redactor();
+  private dropped = 0;
+  /** When the last step ended: steps reported after the fact start here. */
+  private mark = 0;
+  /** Set by the error handler: what the client was told, for the handler and response steps. */
+  problem: { status: number; detail: string } | undefined;
+
+  constructor(
+    readonly traceId: string,
+    readonly method: string,
+    readonly path: string,
+  ) {}
+
+  now() {
+    return performance.now() - this.t0;
+  }
+
+  add(kind: StepKind, name: string, startMs: number, durationMs: number, outcome: StepOutcome, detail: Record<string, unknown> = {}): TraceStep | undefined {
+    if (this.steps.length >= MAX_STEPS) {
+      this.dropped++;
+      return undefined;
+    }
+    const step: TraceStep = { kind, name, startMs: round(startMs), durationMs: round(Math.max(0, durationMs)), outcome, detail };
+    this.steps.push(step);
+    this.mark = Math.max(this.mark, startMs + durationMs);
+    return step;
+  }
+
+  /** A step that ran from the end of the previous one until now. */
+  since(kind: StepKind, name: string, outcome: StepOutcome, detail: Record<string, unknown> = {}) {
+    const start = Math.min(this.mark, this.now());
+    return this.add(kind, name, start, this.now() - start, outcome, detail);
+  }
+
+  /** Starts a step now; call the result when it ends. */
+  begin(kind: StepKind, name: string) {
+    const start = this.now();
+    return (outcome: StepOutcome, detail: Record<string, unknown> = {}, finalName = name) => this.add(kind, finalName, start, this.now() - start, outcome, detail);
+  }
+
+  finish(status: number): Trace {
+    const steps = [...this.steps].sort((a, b) => a.startMs - b.startMs);
+    if (this.dropped > 0) steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, startMs: round(this.now()), durationMs: 0, outcome: 'ok', detail: { dropped: this.dropped } });
+    return {
+      id: this.id,
+      traceId: this.traceId,
+      method: this.method,
+      path: this.path,
+      status,
+      durationMs: round(this.now()),
+      startedAt: new Date(this.startedAt).toISOString(),
+      steps,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Secrets never reach a trace. Three nets, because no single one catches everything:
+ * names (a header, query parameter, column or field called password/token/hash/…), shapes (a value
+ * that looks like a JWT, a password hash or one of our tokens), and known values (the strings a
+ * request sent under a secret name, scrubbed wherever they show up again — say in a console line).
+ */
+
+export const REDACTED = '[redacted]';
+
+const SECRET_NAME = /pass(word|wd)?|secret|token|hash|api[-_]?key|^key$|authorization|cookie|credential|salt/i;
+/** Names that match the above but hold no secret. */
+const NOT_SECRET_NAME = /_version$|^token_type$|^tokenType$|expires/i;
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-workspace-key', 'x-api-key', 'x-auth-token']);
+
+const SECRET_SHAPES = [
+  /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, // JWT
+  /\$argon2(id|i|d)\$[^\s"']+/g,
+  /\$2[abxy]\$\d\d\$[./A-Za-z0-9]{22,53}/g, // bcrypt
+  /\b(rt|wk)_[\w-]{20,}/g, // our refresh tokens and workspace keys
+  /\b[0-9a-f]{64}\b/gi, // SHA-256 digests (token hashes)
+];
+
+export function isSecretName(name: string) {
+  return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
+}
+
+export class Redactor {
+  private readonly known = new Set<string>();
+
+  /** Remembers the values a body sends under secret names (deep), to scrub them later. */
+  learnFrom(value: unknown, depth = 0): void {
+    if (depth > 5 || !value || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof v === 'string' && v.length >= 4 && isSecretName(key)) this.known.add(v);
+      else if (typeof v === 'object') this.learnFrom(v, depth + 1);
+    }
+  }
+
+  text(value: string): string {
+    let out = value;
+    for (const shape of SECRET_SHAPES) out = out.replace(shape, REDACTED);
+    for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+
+  /** Any JSON-like value: secret names and secret-looking strings become [redacted]. */
+  value(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (!value || typeof value !== 'object' || depth > 5) return value;
+    if (Array.isArray(value)) return value.slice(0, 50).map((v) => this.value(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value as Record<string, unknown>).slice(0, 50)) {
+      out[key] = isSecretName(key) && v !== null && typeof v !== 'boolean' ? REDACTED : this.value(v, depth + 1);
+    }
+    return out;
+  }
+
+  headers(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(headers)) {
+      if (raw === undefined) continue;
+      const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
+      if (name === 'authorization' || name === 'proxy-authorization') {
+        const [scheme] = value.split(' ');
+        out[name] = value.includes(' ') ? `${scheme} ${REDACTED}` : REDACTED;
+      } else if (SECRET_HEADERS.has(name) || isSecretName(name)) out[name] = REDACTED;
+      else out[name] = this.text(value).slice(0, 500);
+    }
+    return out;
+  }
+
+  query(query: string): string {
+    if (!query) return '';
+    const params = new URLSearchParams(query);
+    for (const [name] of params) if (isSecretName(name)) params.set(name, REDACTED);
+    return this.text(params.toString());
+  }
+
+  /** SQL parameters: a parameter compared with or inserted into a secret column is redacted. */
+  sqlParams(sql: string, params: readonly unknown[]): unknown[] {
+    const columns = placeholderColumns(sql);
+    return params.slice(0, 50).map((p, i) => {
+      const column = columns[i];
+      if (column && isSecretName(column) && p !== null) return REDACTED;
+      return this.value(p);
+    });
+  }
+}
+
+/**
+ * The column each placeholder (? or $n) stands for, when the SQL says: `"col" = ?` and friends, or
+ * the column list of an INSERT. String literals are skipped.
+ */
+export function placeholderColumns(sql: string): (string | undefined)[] {
+  const columns: (string | undefined)[] = [];
+  const insert = /^\s*insert\s+into\s+[^(]+\(([^)]*)\)\s*values/i.exec(sql);
+  const insertColumns = insert ? insert[1]!.split(',').map((c) => c.trim().replace(/^["`[]|["`\]]$/g, '')) : null;
+  const valuesAt = insert ? insert[0].length : Infinity;
+  let inString = false;
+  let tupleIndex = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'") inString = !inString;
+    if (inString) continue;
+    if (i >= valuesAt && ch === '(') tupleIndex = 0;
+    const placeholder = ch === '?' ? 1 : ch === '$' && /\d/.test(sql[i + 1] ?? '') ? /^\$\d+/.exec(sql.slice(i))![0].length : 0;
+    if (!placeholder) continue;
+    if (ch === '$') {
+      const n = Number(sql.slice(i + 1, i + placeholder));
+      columns[n - 1] = columnFor(sql, i, valuesAt, insertColumns, tupleIndex);
+    } else columns.push(columnFor(sql, i, valuesAt, insertColumns, tupleIndex));
+    if (i >= valuesAt) tupleIndex++;
+    i += placeholder - 1;
+  }
+  return columns;
+}
+
+function columnFor(sql: string, at: number, valuesAt: number, insertColumns: string[] | null, tupleIndex: number) {
+  if (insertColumns && at >= valuesAt && !/\)\s*(on\s+conflict|returning|where)/i.test(sql.slice(valuesAt, at))) {
+    return insertColumns[tupleIndex % insertColumns.length];
+  }
+  const before = sql.slice(Math.max(0, at - 80), at);
+  const m = /["`]?(\w+)["`]?\s*(=|<>|!=|<=|>=|<|>|\blike|\bin\s*\(\s*(?:(?:\?|\$\d+)\s*,\s*)*)\s*$/i.exec(before);
+  return m?.[1];
+}

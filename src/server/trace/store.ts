@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Trace } from './types.ts';
+
+export interface TraceStore {
+  save(trace: Trace): void;
+  get(id: string): Promise<Trace | undefined>;
+  /** Traces held in this process (for the bounded-storage test and the bench). */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+interface Limits {
+  max: number;
+  ttlMs: number;
+}
+
+/** The newest `max` traces younger than `ttlMs`; a Map keeps insertion order, so the oldest goes first. */
+export class MemoryTraceStore implements TraceStore {
+  private readonly traces = new Map<string, { trace: Trace; at: number }>();
+  constructor(private readonly limits: Limits) {}
+
+  get size() {
+    return this.traces.size;
+  }
+
+  save(trace: Trace) {
+    this.traces.set(trace.id, { trace, at: Date.now() });
+    while (this.traces.size > this.limits.max) this.traces.delete(this.traces.keys().next().value!);
+  }
+
+  async get(id: string) {
+    const entry = this.traces.get(id);
+    if (!entry) return undefined;
+    if (Date.now() - entry.at > this.limits.ttlMs) {
+      this.traces.delete(id);
+      return undefined;
+    }
+    return entry.trace;
+  }
+
+  async close() {
+    this.traces.clear();
+  }
+}
+
+/**
+ * Saves into a hash (id → JSON) with a sorted set of save times beside it; the script trims both
+ * to the newest `max` and drops those older than the TTL, so Redis holds a bounded number.
+ */
+const SAVE_AND_TRIM = `
+for i = 3, #ARGV, 3 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i])
+end
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 5000)
+local over = redis.call('ZCARD', KEYS[2]) - #gone - tonumber(ARGV[1])
+if over > 0 then
+  local oldest = redis.call('ZRANGE', KEYS[2], #gone, #gone + math.min(over, 5000) - 1)
+  for _, id in ipairs(oldest) do table.insert(gone, id) end
+end
+for i = 1, #gone, 500 do
+  local chunk = {}
+  for j = i, math.min(i + 499, #gone) do table.insert(chunk, gone[j]) end
+  redis.call('HDEL', KEYS[1], unpack(chunk))
+  redis.call('ZREM', KEYS[2], unpack(chunk))
+end
+return #gone
+`;
+
+const FLUSH_EVERY_MS = 50;
+
+/**
+ * Memory first (this instance answers its own traces at once), Redis behind it so any instance can
+ * answer for any trace. Writes are batched every 50 ms into one script call; while Redis is away
+ * traces stay in memory only.
+ */
+export class RedisTraceStore implements TraceStore {
+  private readonly memory: MemoryTraceStore;
+  private queue: Trace[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly hashKey: string;
+  private readonly timesKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly limits: Limits,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.memory = new MemoryTraceStore(limits);
+    this.hashKey = `${prefix}traces`;
+    this.timesKey = `${prefix}traces:times`;
+    this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
+    this.timer.unref();
+  }
+
+  get size() {
+    return this.memory.size;
+  }
+
+  save(trace: Trace) {
+    this.memory.save(trace);
+    this.queue.push(trace);
+    if (this.queue.length > this.limits.max) this.queue.splice(0, this.queue.length - this.limits.max);
+  }
+
+  async get(id: string) {
+    const local = await this.memory.get(id);
+    if (local) return local;
+    try {
+      const [json, at] = await Promise.all([this.redis.hget(this.hashKey, id), this.redis.zscore(this.timesKey, id)]);
+      if (!json || !at || Date.now() - Number(at) > this.limits.ttlMs) return undefined;
+      return JSON.parse(json) as Trace;
+    } catch {
+      return undefined;
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.queue.length === 0 || this.redis.status !== 'ready') return this.flushing;
+    const batch = this.queue;
+    this.queue = [];
+    const now = Date.now();
+    const args: (string | number)[] = [this.limits.max, now - this.limits.ttlMs];
+    for (const trace of batch) args.push(trace.id, now, JSON.stringify(trace));
+    this.flushing = this.flushing
+      .then(() => this.redis.eval(SAVE_AND_TRIM, 2, this.hashKey, this.timesKey, ...args))
+      .then(
+        () => undefined,
+        (error: unknown) => this.log.warn({ err: error, dropped: batch.length }, 'could not save traces to Redis'),
+      );
+    return this.flushing;
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    await this.flush();
+    await this.memory.close();
+  }
+}

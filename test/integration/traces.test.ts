@@ -1,0 +1,219 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trace, TraceStep } from '../../src/server/trace/types.ts';
+import { testDialects } from '../helpers/databases.ts';
+import { isProblem, loginAdmin, registerUser, startTestServer, type TestResponse, type TestServer } from '../helpers/server.ts';
+
+const SECRET = randomBytes(32).toString('hex');
+
+/** An HS256 token signed with the server's secret, with the claims given. */
+function signToken(claims: Record<string, unknown>, secret = SECRET) {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+describe.each(testDialects())("a request's journey (%s)", (dialect) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(dialect, { JWT_SECRET: SECRET });
+  });
+  afterAll(async () => server?.close());
+
+  /** The trace named by a response's X-Trace-Id (stored as the response ends, so retried briefly). */
+  async function traceOf(res: TestResponse): Promise<Trace> {
+    const id = res.headers.get('x-trace-id');
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    for (let i = 0; i < 20; i++) {
+      const trace = await server.request('GET', `/api/traces/${id}`);
+      if (trace.status === 200) return trace.body as Trace;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no trace ${id}`);
+  }
+  const step = (trace: Trace, kind: string) => trace.steps.find((s) => s.kind === kind) as TraceStep;
+  const kinds = (trace: Trace) => trace.steps.map((s) => s.kind);
+
+  it('a good request: received, rate-limited, validated, handled with its SQL, answered — in order and timed', async () => {
+    const trace = await traceOf(await server.request('GET', '/api/courses?limit=2&page=1'));
+    expect(trace).toMatchObject({ method: 'GET', path: '/api/courses', status: 200 });
+    expect(kinds(trace)).toEqual(['receive', 'rate-limit', 'validate', 'handler', 'sql', 'sql', 'response']);
+    for (const s of trace.steps) {
+      expect(s.startMs).toBeGreaterThanOrEqual(0);
+      expect(s.startMs + s.durationMs).toBeLessThanOrEqual(trace.durationMs + 0.05);
+    }
+    const starts = trace.steps.map((s) => s.startMs);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(step(trace, 'rate-limit')).toMatchObject({ outcome: 'allowed', detail: { bucket: 'global', limit: 100000, remaining: expect.any(Number) } });
+    const sql = step(trace, 'sql');
+    expect(sql.detail.sql).toMatch(/from "courses"/);
+    expect(sql.detail.params).toEqual(['published', 2, 0]);
+    expect(sql.detail.rows).toBe(2);
+    expect(step(trace, 'response').detail).toMatchObject({ status: 200, contentType: 'application/json', bytes: expect.any(Number) });
+  });
+
+  it('401: no token, an expired token and a bad signature are each told apart', async () => {
+    const none = await traceOf(await server.request('GET', '/api/me'));
+    expect(step(none, 'auth')).toMatchObject({ outcome: 'denied', detail: { explanation: expect.stringMatching(/^401: no access token was sent/) } });
+    expect(kinds(none)).not.toContain('handler');
+
+    const user = await registerUser(server);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = signToken({ sub: String(user.user.id), tv: 0, iss: 'backend-lab', iat: now - 1000, exp: now - 180 });
+    const late = await traceOf(await server.request('GET', '/api/me', { token: expired }));
+    expect(step(late, 'auth')).toMatchObject({ outcome: 'denied', detail: { expiredSecondsAgo: expect.any(Number) } });
+    expect(step(late, 'auth').detail.explanation).toBe('401: the token expired 3 minutes ago — log in again or refresh it');
+
+    const forged = signToken({ sub: String(user.user.id), tv: 0, iss: 'backend-lab', iat: now, exp: now + 600 }, 'not the secret');
+    const bad = await traceOf(await server.request('GET', '/api/me', { token: forged }));
+    expect(step(bad, 'auth').detail.explanation).toMatch(/bad signature/);
+
+    const good = await traceOf(await server.request('GET', '/api/me', { token: user.accessToken }));
+    expect(step(good, 'auth')).toMatchObject({ outcome: 'allowed', name: `Bearer token of user ${user.user.id} (user)`, detail: { userId: user.user.id, role: 'user' } });
+  });
+
+  it('403: the authorization rule that refused is named', async () => {
+    const user = await registerUser(server);
+    const res = await server.request('POST', '/api/courses', { token: user.accessToken, body: { title: 'Mine', description: 'x', priceCents: 100 } });
+    expect(isProblem(res, 403)).toBe(true);
+    const trace = await traceOf(res);
+    expect(step(trace, 'auth').outcome).toBe('allowed');
+    expect(step(trace, 'authorize')).toMatchObject({ name: 'admin only', outcome: 'denied', detail: { explanation: expect.stringMatching(/^403: only admins may do this/) } });
+    const admin = await loginAdmin(server);
+    const allowed = await traceOf(await server.request('GET', '/api/users', { token: admin.accessToken }));
+    expect(step(allowed, 'authorize')).toMatchObject({ name: 'admin only', outcome: 'allowed' });
+    const orders = await traceOf(await server.request('GET', '/api/orders', { token: user.accessToken }));
+    expect(step(orders, 'authorize')).toMatchObject({ name: 'owner only', outcome: 'allowed' });
+  });
+
+  it('400: each invalid field and its path; a body that is not JSON is refused at parse', async () => {
+    const res = await server.request('POST', '/api/auth/register', { body: { email: 'not an email', password: 'short', name: 'X' } });
+    const trace = await traceOf(res);
+    const validate = step(trace, 'validate');
+    expect(validate.outcome).toBe('denied');
+    expect(validate.detail.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'password' }), expect.objectContaining({ path: 'email' })]));
+    expect(validate.detail.explanation).toMatch(/^400: /);
+    expect(step(trace, 'parse')).toMatchObject({ outcome: 'ok', detail: { contentType: 'application/json' } });
+    expect(kinds(trace)).not.toContain('sql');
+
+    const broken = await traceOf(await server.request('POST', '/api/auth/login', { rawBody: '{"email":', headers: { 'content-type': 'application/json' } }));
+    expect(step(broken, 'parse')).toMatchObject({ outcome: 'denied', detail: { explanation: expect.stringMatching(/^400: /) } });
+  });
+
+  it('SQL steps show statements and rows; passwords, hashes and tokens never appear', async () => {
+    const password = 'a very secret passphrase 77';
+    const res = await server.request('POST', '/api/auth/register', { body: { email: `trace-${Date.now()}@example.test`, password, name: 'Trace' } });
+    expect(res.status).toBe(201);
+    const trace = await traceOf(res);
+    const insert = trace.steps.find((s) => s.kind === 'sql' && /insert into "users"/.test(String(s.detail.sql)))!;
+    expect(insert.detail.params).toContain('[redacted]');
+    expect(insert.detail.rows).toBe(1);
+    expect(trace.steps.some((s) => s.kind === 'handler' && /argon2id/.test(s.name))).toBe(true);
+
+    const login = await server.request('POST', '/api/auth/login', { body: { email: res.body.user.email, password } });
+    const refreshed = await server.request('POST', '/api/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+    const me = await server.request('GET', '/api/me', { token: refreshed.body.accessToken, headers: { cookie: 'session=abc123secret' } });
+    for (const r of [res, login, refreshed, me]) {
+      const text = JSON.stringify(await traceOf(r));
+      for (const secret of [password, login.body.accessToken, login.body.refreshToken, refreshed.body.accessToken, refreshed.body.refreshToken, 'abc123secret']) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).not.toMatch(/\$argon2/);
+    }
+    expect(step(await traceOf(me), 'receive').detail.headers).toMatchObject({ authorization: 'Bearer [redacted]', cookie: '[redacted]' });
+  });
+
+  it('sandbox code: its SQL and console lines join the trace, and the secrets it was sent do not', async () => {
+    const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string; url: string };
+    const source = `const app = require("express")();
+app.use(require("express").json());
+app.post("/login", async (req, res) => {
+  console.log("login attempt", req.body.email, req.body.password);
+  await db.query("CREATE TABLE IF NOT EXISTS people (email TEXT, password TEXT)");
+  await db.query("INSERT INTO people (email, password) VALUES (?, ?)", [req.body.email, req.body.password]);
+  const rows = await db.query("SELECT email FROM people WHERE email = ?", [req.body.email]);
+  res.json({ found: rows.length });
+});
+app.listen(3000);`;
+    expect((await server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source } })).status).toBe(200);
+    const secret = 'hunter2 but longer';
+    const res = await server.request('POST', `${ws.url}login`, { body: { email: 'ada@example.test', password: secret } });
+    expect(res.body).toEqual({ found: 1 });
+    const trace = await traceOf(res);
+    expect(JSON.stringify(trace)).not.toContain(secret);
+    const console = step(trace, 'console');
+    expect(console.detail).toMatchObject({ level: 'log', message: 'login attempt ada@example.test [redacted]', line: 4 });
+    const sql = trace.steps.filter((s) => s.kind === 'sql' && /people/.test(String(s.detail.sql)));
+    expect(sql.map((s) => s.detail.sql)).toEqual([
+      'CREATE TABLE IF NOT EXISTS people (email TEXT, password TEXT)',
+      'INSERT INTO people (email, password) VALUES (?, ?)',
+      'SELECT email FROM people WHERE email = ?',
+    ]);
+    expect(sql[1]!.detail).toMatchObject({ params: ['ada@example.test', '[redacted]'], rowsAffected: 1 });
+    expect(sql[2]!.detail).toMatchObject({ rows: 1 });
+    for (const s of sql) expect(s.startMs).toBeGreaterThanOrEqual(step(trace, 'handler').startMs);
+  });
+
+  it('ids are unguessable; an unknown id is 404 and a malformed one 400; traceparent is continued', async () => {
+    expect(isProblem(await server.request('GET', `/api/traces/${randomBytes(16).toString('hex')}`), 404)).toBe(true);
+    expect(isProblem(await server.request('GET', '/api/traces/1'), 400)).toBe(true);
+    const traceId = randomBytes(16).toString('hex');
+    const res = await server.request('GET', '/api/courses', { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+    expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    const trace = await traceOf(res);
+    expect(trace.traceId).toBe(traceId);
+    expect(trace.id).not.toBe(traceId);
+    const fresh = await server.request('GET', '/api/courses', { headers: { traceparent: 'garbage' } });
+    expect((await traceOf(fresh)).traceId).not.toBe(traceId);
+  });
+});
+
+describe('trace limits', () => {
+  it('429: the rate limit step names the limit and when to try again', async () => {
+    const server = await startTestServer('sqlite', { AUTH_RATE_LIMIT: '2' });
+    try {
+      let last: TestResponse | undefined;
+      for (let i = 0; i < 3; i++) last = await server.request('POST', '/api/auth/login', { body: { email: 'nobody@example.test', password: 'whatever it is 123' } });
+      expect(last!.status).toBe(429);
+      const trace = (await server.request('GET', `/api/traces/${last!.headers.get('x-trace-id')}`)).body as Trace;
+      const limit = trace.steps.find((s) => s.kind === 'rate-limit')!;
+      expect(limit).toMatchObject({ outcome: 'denied', detail: { bucket: 'auth', limit: 2, remaining: 0 } });
+      expect(limit.detail.explanation).toMatch(/^429: 2 sign-in requests per minute are allowed from you, and you used them all; try again in \d+ s\.$/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('storage stays bounded under 10,000 requests: the newest are kept, the oldest are gone', async () => {
+    const server = await startTestServer('sqlite', { TRACE_LIMIT: '500' });
+    try {
+      const ids: string[] = [];
+      const total = 10_000;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < total) {
+            next++;
+            const res = await server.request('GET', '/api/no-such-route');
+            ids.push(res.headers.get('x-trace-id')!);
+          }
+        }),
+      );
+      expect(ids).toHaveLength(total);
+      expect(server.app.traces.size).toBe(500);
+      expect((await server.request('GET', `/api/traces/${ids[0]}`)).status).toBe(404);
+      expect((await server.request('GET', `/api/traces/${ids[total - 1]}`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('TRACES=off sends no X-Trace-Id', async () => {
+    const server = await startTestServer('sqlite', { TRACES: 'off' });
+    try {
+      expect((await server.request('GET', '/api/courses')).headers.get('x-trace-id')).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+});
