@@ -3,13 +3,16 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type Dialect as KyselyDialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { tracedDialect } from '../trace/sql.ts';
+import type { TraceRecorder } from '../trace/recorder.ts';
+import { TracePlugin, tracedDialect } from '../trace/sql.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
   kysely: Kysely<Database>;
+  /** The Kysely a request uses: with traces on, its statements join the request's trace. */
+  forTrace(trace: TraceRecorder): Kysely<Database>;
   dialect: Dialect;
   /** Answers when the database can be queried (for /ready). */
   ping(): Promise<void>;
@@ -20,13 +23,15 @@ export const SQLITE_FILE = 'backend-lab.sqlite';
 
 /** With traces on, every statement run for a request becomes a step of its trace. */
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string; traces?: { enabled: boolean } }): Db {
-  const wrap = options.traces?.enabled ? tracedDialect : (dialect: KyselyDialect) => dialect;
-  return options.databaseUrl ? openPostgres(options.databaseUrl, wrap) : openSqlite(path.join(options.dataDir, SQLITE_FILE), wrap);
+  const traced = options.traces?.enabled === true;
+  const wrap = traced ? tracedDialect : (dialect: KyselyDialect) => dialect;
+  const db = options.databaseUrl ? openPostgres(options.databaseUrl, wrap) : openSqlite(path.join(options.dataDir, SQLITE_FILE), wrap);
+  return { ...db, forTrace: traced ? (trace) => db.kysely.withPlugin(new TracePlugin(trace)) : () => db.kysely };
 }
 
 type Wrap = (dialect: KyselyDialect) => KyselyDialect;
 
-function openSqlite(file: string, wrap: Wrap): Db {
+function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL on every commit,
@@ -71,7 +76,7 @@ function withStatementCache(sqlite: SQLite.Database) {
   };
 }
 
-function openPostgres(url: string, wrap: Wrap): Db {
+function openPostgres(url: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

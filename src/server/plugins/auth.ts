@@ -80,7 +80,7 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
       throw unauthorized(TOKEN_ERRORS[code] ?? 'The access token is not valid.', 'invalid_token');
     }
     const userId = Number(claims.sub);
-    const row = Number.isSafeInteger(userId) ? await findUserById(app.db.kysely, userId) : undefined;
+    const row = Number.isSafeInteger(userId) ? await findUserById(request.db, userId) : undefined;
     if (!row || row.token_version !== claims.tv) {
       refuse(row ? `the token of user ${userId} was issued before a password change, so it no longer counts — log in again` : `user ${claims.sub} no longer exists`, { userId });
       throw unauthorized('The access token is no longer valid; log in again.', 'invalid_token');
@@ -112,7 +112,7 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
     } catch (error) {
       if (end) {
         const reason = refusal?.reason ?? 'the token could not be checked';
-        end('denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` }, reason);
+        end('denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` }, 'Bearer token refused');
       }
       throw error;
     }

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import { traceContext } from '../trace/context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
-import { replies } from '../trace/steps.ts';
 import { MemoryTraceStore, RedisTraceStore, type TraceStore } from '../trace/store.ts';
-import { continueTrace, formatTraceparent } from '../trace/traceparent.ts';
+import { continueTrace } from '../trace/traceparent.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The journey being recorded (undefined when tracing is off or the path is not traced). */
     trace: TraceRecorder | undefined;
+    /** The database for this request: its statements become steps of its trace. */
+    readonly db: Kysely<Database>;
   }
 }
 
@@ -24,16 +26,6 @@ interface Options {
   redis: Redis | undefined;
   redisPrefix: string;
 }
-
-/** Where each phase began, to time the steps that end in a later hook. */
-interface Marks {
-  parse?: number;
-  validate?: number;
-  endHandler?: (outcome: 'ok' | 'denied' | 'error', detail?: Record<string, unknown>) => unknown;
-  sent?: number;
-  bytes?: number;
-}
-const marks = new WeakMap<TraceRecorder, Marks>();
 
 /** Reading a trace is not itself traced, nor is the lab page or its assets. */
 const isTraced = (path: string) => (path.startsWith('/api/') || path.startsWith('/sandbox/')) && !path.startsWith('/api/traces');
@@ -57,6 +49,13 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
   app.decorate('traces', store);
   app.addHook('onClose', async () => store.close());
   app.decorateRequest('trace', undefined);
+  app.decorateRequest('db', {
+    getter(this: FastifyRequest) {
+      const trace = this.trace;
+      if (!trace) return app.db.kysely;
+      return (trace.phase.db ??= app.db.forTrace(trace)) as Kysely<Database>;
+    },
+  });
   if (!options.enabled) return;
 
   app.addHook('onRequest', (request, reply, done) => {
@@ -65,10 +64,8 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const parent = continueTrace(request.headers.traceparent);
     const trace = new TraceRecorder(parent.traceId, request.method, path);
     request.trace = trace;
-    replies.set(request, reply);
-    marks.set(trace, {});
+    trace.phase.reply = reply;
     reply.header('x-trace-id', trace.id);
-    reply.header('traceparent', formatTraceparent(parent, trace.id.slice(0, 16)));
     trace.add('receive', `${request.method} ${path}`, 0, 0, 'ok', {
       method: request.method,
       path,
@@ -77,64 +74,60 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
       bodyBytes: Number(request.headers['content-length'] ?? 0),
       ...(parent.parentId ? { parentSpan: parent.parentId } : {}),
     });
-    traceContext.run(trace, done);
+    done();
   });
 
-  app.addHook('preParsing', async (request) => {
+  // Callback hooks: an async hook costs a promise per request even when it has nothing to do.
+  // The parse step runs from the end of the onRequest checks (the last step's end) to here.
+  app.addHook('preValidation', (request, _reply, done) => {
     const trace = request.trace;
-    if (trace) marks.get(trace)!.parse = trace.now();
-  });
-
-  app.addHook('preValidation', async (request) => {
-    const trace = request.trace;
-    if (!trace) return;
-    const m = marks.get(trace)!;
-    if (hasBody(request) && m.parse !== undefined) {
+    if (!trace) return done();
+    const m = trace.phase;
+    if (hasBody(request)) {
       const type = String(request.headers['content-type'] ?? 'none').split(';')[0];
-      trace.add('parse', `${type} body, ${Number(request.headers['content-length'] ?? 0)} bytes`, m.parse, trace.now() - m.parse, 'ok', {
-        contentType: type,
-        bytes: Number(request.headers['content-length'] ?? 0),
-      });
+      const bytes = Number(request.headers['content-length'] ?? 0);
+      trace.since('parse', `${type} body, ${bytes} bytes`, 'ok', { contentType: type, bytes });
       if (request.body && typeof request.body === 'object') trace.redactor.learnFrom(request.body);
     }
     m.validate = trace.now();
+    done();
   });
 
   app.addHook('preHandler', (request, _reply, done) => {
     const trace = request.trace;
     if (!trace) return done();
-    const m = marks.get(trace)!;
-    const schema = request.routeOptions.schema;
+    const m = trace.phase;
+    const route = (m.route ??= request.routeOptions);
+    const schema = route.schema;
     if (schema && (schema.body || schema.querystring || schema.params || schema.headers) && m.validate !== undefined) {
       const parts = (['params', 'querystring', 'headers', 'body'] as const).filter((k) => schema[k]);
       trace.add('validate', `${parts.join(', ')} checked against the route's schema`, m.validate, trace.now() - m.validate, 'allowed', { checked: parts });
     }
-    m.endHandler = trace.begin('handler', `${request.method} ${request.routeOptions.url ?? request.url}`);
-    // Body parsing may have left the request's async context: enter it again for the handler.
-    traceContext.run(trace, done);
+    m.endHandler = trace.begin('handler', `${request.method} ${route.url ?? request.url}`);
+    done();
   });
 
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
     const trace = request.trace;
-    if (!trace) return payload;
-    const m = marks.get(trace)!;
+    if (!trace) return done(null, payload);
+    const m = trace.phase;
     if (m.endHandler) {
       const status = reply.statusCode;
       const outcome = status >= 500 ? 'error' : status >= 400 ? 'denied' : 'ok';
-      const detail: Record<string, unknown> = { route: request.routeOptions.url ?? null, status };
+      const detail: Record<string, unknown> = { route: (m.route ??= request.routeOptions).url ?? null, status };
       if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
       m.endHandler(outcome, detail);
       m.endHandler = undefined;
     }
     m.sent = trace.now();
     m.bytes = payloadBytes(payload);
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const trace = request.trace;
-    if (!trace) return;
-    const m = marks.get(trace)!;
+    if (!trace) return done();
+    const m = trace.phase;
     const status = reply.statusCode;
     const sent = m.sent ?? trace.now();
     const bytes = m.bytes ?? Number(reply.getHeader('content-length') ?? 0);
@@ -142,6 +135,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
     trace.add('response', `${status} ${bytes} bytes`, sent, trace.now() - sent, status >= 500 ? 'error' : 'ok', detail);
     store.save(trace.finish(status));
+    done();
   });
 }
 

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './ids.ts';
+import type { FastifySchema } from 'fastify';
 import { Redactor } from './redact.ts';
 import type { StepKind, StepOutcome, Trace, TraceStep } from './types.ts';
 
@@ -11,7 +12,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  * plugin, the SQL driver and the sandbox report them; `finish` turns them into a Trace.
  */
 export class TraceRecorder {
-  readonly id = randomBytes(16).toString('hex');
+  readonly id = randomHex(16);
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
   /** Epoch milliseconds of t0, to place steps timed in another thread (the sandbox workers). */
@@ -24,6 +25,21 @@ export class TraceRecorder {
   private mark = 0;
   /** Set by the error handler: what the client was told, for the handler and response steps. */
   problem: { status: number; detail: string } | undefined;
+  /**
+   * Where the phases the hooks time began, and the response headers for the rate-limit step (its
+   * callback only gets the request). Fields rather than WeakMaps: ephemerons cost the GC.
+   */
+  readonly phase: {
+    validate?: number;
+    endHandler?: ((outcome: StepOutcome, detail?: Record<string, unknown>) => unknown) | undefined;
+    sent?: number;
+    bytes?: number | undefined;
+    reply?: { getHeader(name: string): unknown };
+    /** request.routeOptions, read once: Fastify builds a new object on each read. */
+    route?: { url?: string | undefined; schema?: FastifySchema | undefined; config?: unknown };
+    /** The request's Kysely, made on first use. */
+    db?: unknown;
+  } = {};
 
   constructor(
     readonly traceId: string,
@@ -59,7 +75,8 @@ export class TraceRecorder {
   }
 
   finish(status: number): Trace {
-    const steps = [...this.steps].sort((a, b) => a.startMs - b.startMs);
+    // The recorder is done after this, so its own array can be sorted and handed over.
+    const steps = this.steps.sort((a, b) => a.startMs - b.startMs);
     if (this.dropped > 0) steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, startMs: round(this.now()), durationMs: 0, outcome: 'ok', detail: { dropped: this.dropped } });
     return {
       id: this.id,

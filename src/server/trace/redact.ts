@@ -20,26 +20,32 @@ const SECRET_SHAPES = [
   /\b[0-9a-f]{64}\b/gi, // SHA-256 digests (token hashes)
 ];
 
+/** Any of the shapes, to test once before replacing each. */
+const SECRET_SHAPE = new RegExp(SECRET_SHAPES.map((r) => r.source).join('|'), 'i');
+
 export function isSecretName(name: string) {
   return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
 }
 
 export class Redactor {
-  private readonly known = new Set<string>();
+  /** Made on first use: most requests send no secrets. */
+  private known: Set<string> | undefined;
 
   /** Remembers the values a body sends under secret names (deep), to scrub them later. */
   learnFrom(value: unknown, depth = 0): void {
     if (depth > 5 || !value || typeof value !== 'object') return;
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof v === 'string' && v.length >= 4 && isSecretName(key)) this.known.add(v);
+      if (typeof v === 'string' && v.length >= 4 && isSecretName(key)) (this.known ??= new Set()).add(v);
       else if (typeof v === 'object') this.learnFrom(v, depth + 1);
     }
   }
 
   text(value: string): string {
+    // The shortest shape (a JWT) is 13 characters; most values are shorter and skip the regexes.
+    if (value.length < 13 && !this.known) return value;
     let out = value;
-    for (const shape of SECRET_SHAPES) out = out.replace(shape, REDACTED);
-    for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (SECRET_SHAPE.test(out)) for (const shape of SECRET_SHAPES) out = out.replace(shape, REDACTED);
+    if (this.known) for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   }
 
@@ -64,7 +70,8 @@ export class Redactor {
         const [scheme] = value.split(' ');
         out[name] = value.includes(' ') ? `${scheme} ${REDACTED}` : REDACTED;
       } else if (SECRET_HEADERS.has(name) || isSecretName(name)) out[name] = REDACTED;
-      else out[name] = this.text(value).slice(0, 500);
+      // Only a long value can hold a token; short ones (accept, host) skip the shape checks.
+      else out[name] = value.length >= 32 ? this.text(value).slice(0, 500) : value;
     }
     return out;
   }
@@ -78,13 +85,22 @@ export class Redactor {
 
   /** SQL parameters: a parameter compared with or inserted into a secret column is redacted. */
   sqlParams(sql: string, params: readonly unknown[]): unknown[] {
-    const columns = placeholderColumns(sql);
-    return params.slice(0, 50).map((p, i) => {
-      const column = columns[i];
-      if (column && isSecretName(column) && p !== null) return REDACTED;
-      return this.value(p);
-    });
+    const secret = secretPlaceholders(sql);
+    return params.slice(0, 50).map((p, i) => (secret[i] && p !== null ? REDACTED : this.value(p)));
   }
+}
+
+/** The API runs a few dozen distinct statements: which of their placeholders are secret is worked out once. */
+const secretByStatement = new Map<string, boolean[]>();
+
+function secretPlaceholders(sql: string): boolean[] {
+  let secret = secretByStatement.get(sql);
+  if (!secret) {
+    secret = placeholderColumns(sql).map((column) => column !== undefined && isSecretName(column));
+    if (secretByStatement.size >= 1000) secretByStatement.clear();
+    secretByStatement.set(sql, secret);
+  }
+  return secret;
 }
 
 /**

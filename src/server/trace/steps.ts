@@ -1,12 +1,9 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * The steps other parts of the server report (rate limits, auth, authorization, validation,
  * errors), each with the plain-language `explanation` a learner reads in the Journey tab.
  */
-
-/** The reply of a traced request, for the rate-limit step (the plugin's callback only gets the request). */
-export const replies = new WeakMap<FastifyRequest, FastifyReply>();
 
 export function ago(seconds: number) {
   if (seconds < 90) return `${Math.max(1, Math.round(seconds))} seconds ago`;
@@ -18,7 +15,9 @@ export function ago(seconds: number) {
 const bucketName = (groupId: string | undefined) => (groupId === 'auth' ? 'sign-in requests' : groupId === 'new-workspace' ? 'new workspaces' : 'requests');
 
 function rateLimitGroup(request: FastifyRequest) {
-  const config = request.routeOptions.config as { rateLimit?: { groupId?: string } | false } | undefined;
+  const phase = request.trace?.phase;
+  const route = phase ? (phase.route ??= request.routeOptions) : request.routeOptions;
+  const config = route.config as { rateLimit?: { groupId?: string } | false } | undefined;
   return config?.rateLimit ? config.rateLimit.groupId : undefined;
 }
 
@@ -26,10 +25,11 @@ function rateLimitGroup(request: FastifyRequest) {
 export function recordRateLimitAllowed(request: FastifyRequest, key: string) {
   const trace = request.trace;
   if (!trace) return;
-  const reply = replies.get(request);
-  const limit = Number(reply?.getHeader('ratelimit-limit'));
-  const remaining = Number(reply?.getHeader('ratelimit-remaining'));
-  const resetSeconds = Number(reply?.getHeader('ratelimit-reset'));
+  const reply = trace.phase.reply;
+  const header = (name: string) => reply?.getHeader(name);
+  const limit = Number(header('ratelimit-limit'));
+  const remaining = Number(header('ratelimit-remaining'));
+  const resetSeconds = Number(header('ratelimit-reset'));
   const group = rateLimitGroup(request);
   trace.since('rate-limit', `${limit} ${bucketName(group)} per ${group === 'new-workspace' ? 'hour' : 'minute'}: ${remaining} left`, 'allowed', {
     bucket: group ?? 'global',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './ids.ts';
 
 /** W3C Trace Context: version-traceid-parentid-flags, lower-case hex. */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -14,10 +14,5 @@ export interface TraceParent {
 export function continueTrace(header: string | string[] | undefined): TraceParent {
   const m = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
   if (m && !ZEROS.test(m[1]!) && !ZEROS.test(m[2]!)) return { traceId: m[1]!, parentId: m[2]!, flags: m[3]! };
-  return { traceId: randomBytes(16).toString('hex'), parentId: undefined, flags: '01' };
-}
-
-/** The traceparent for our span, sent back so a caller can link its own trace to ours. */
-export function formatTraceparent(parent: TraceParent, spanId: string) {
-  return `00-${parent.traceId}-${spanId}-${parent.flags}`;
+  return { traceId: randomHex(16), parentId: undefined, flags: '01' };
 }

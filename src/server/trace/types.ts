@@ -39,7 +39,8 @@ export interface TraceStep {
    * console {level, message, line?}
    * error {name, message}
    * response {status, bytes, contentType}
-   * Denied steps also carry `explanation`: a plain-language sentence for the learner.
+   * Denied and error steps carry `explanation`, a plain-language sentence for the learner; so do
+   * the handler and response steps of a 4xx/5xx (what the client was told).
    */
   detail: Record<string, unknown>;
 }

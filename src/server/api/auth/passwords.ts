@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { currentTrace } from '../../trace/context.ts';
+import type { TraceRecorder } from '../../trace/recorder.ts';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import pLimit from 'p-limit';
 import { HttpProblem } from '../../errors.ts';
@@ -13,10 +13,11 @@ const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 const MAX_WAITING_HASHES = 200;
 
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(hash: string, password: string): Promise<boolean>;
+  /** With a trace, the hashing is a step of it (it is most of a login's time). */
+  hash(password: string, trace?: TraceRecorder): Promise<string>;
+  verify(hash: string, password: string, trace?: TraceRecorder): Promise<boolean>;
   /** Takes as long as a real verify; used when the account does not exist. */
-  verifyAgainstNobody(password: string): Promise<void>;
+  verifyAgainstNobody(password: string, trace?: TraceRecorder): Promise<void>;
 }
 
 export async function createPasswordHasher(maxConcurrent: number): Promise<PasswordHasher> {
@@ -32,8 +33,8 @@ export async function createPasswordHasher(maxConcurrent: number): Promise<Passw
   };
   const nobodyHash = await hash('no account has this password', ARGON2);
   // Hashing is most of a login's time: the trace shows it as its own step.
-  const traced = async <T>(name: string, task: () => Promise<T>) => {
-    const end = currentTrace()?.begin('handler', name);
+  const traced = async <T>(trace: TraceRecorder | undefined, name: string, task: () => Promise<T>) => {
+    const end = trace?.begin('handler', name);
     try {
       return await run(task);
     } finally {
@@ -41,11 +42,11 @@ export async function createPasswordHasher(maxConcurrent: number): Promise<Passw
     }
   };
   return {
-    hash: (password) => traced('argon2id: hash the password', () => hash(normalize(password), ARGON2)),
-    verify: (stored, password) => traced('argon2id: check the password against its hash', () => verify(stored, normalize(password))),
-    verifyAgainstNobody: async (password) => {
+    hash: (password, trace) => traced(trace, 'argon2id: hash the password', () => hash(normalize(password), ARGON2)),
+    verify: (stored, password, trace) => traced(trace, 'argon2id: check the password against its hash', () => verify(stored, normalize(password))),
+    verifyAgainstNobody: async (password, trace) => {
       // Same time as a real check, so a missing account cannot be told apart by timing.
-      await traced('argon2id: check the password against its hash', () => verify(nobodyHash, normalize(password)));
+      await traced(trace, 'argon2id: check the password against its hash', () => verify(nobodyHash, normalize(password)));
     },
   };
 }

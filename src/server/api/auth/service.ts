@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { badRequest, conflict, HttpProblem } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/connection.ts';
 import type { UserRow } from '../../db/schema.ts';
@@ -26,42 +26,46 @@ function refuseCommonPassword(password: string, path: string) {
   }
 }
 
-async function tokenPair(app: FastifyInstance, user: UserRow, refreshToken?: string) {
+async function tokenPair(request: FastifyRequest, user: UserRow, refreshToken?: string) {
+  const app = request.server;
   return {
     accessToken: app.signAccessToken(user),
     tokenType: 'Bearer' as const,
     expiresIn: ACCESS_TOKEN_SECONDS,
-    refreshToken: refreshToken ?? (await issueRefreshToken(app.db.kysely, user.id)),
+    refreshToken: refreshToken ?? (await issueRefreshToken(request.db, user.id)),
     user: toPublicUser(user),
   };
 }
 
-export async function registerUser(app: FastifyInstance, input: { email: string; password: string; name: string }) {
+export async function registerUser(request: FastifyRequest, input: { email: string; password: string; name: string }) {
+  const { passwords } = request.server;
   refuseCommonPassword(input.password, 'password');
-  const passwordHash = await app.passwords.hash(input.password);
+  const passwordHash = await passwords.hash(input.password, request.trace);
   try {
-    const user = await insertUser(app.db.kysely, { email: normalizeEmail(input.email), name: input.name.trim() || input.name, role: 'user', passwordHash });
-    return tokenPair(app, user);
+    const user = await insertUser(request.db, { email: normalizeEmail(input.email), name: input.name.trim() || input.name, role: 'user', passwordHash });
+    return tokenPair(request, user);
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict('An account with this email already exists; log in instead.');
     throw error;
   }
 }
 
-export async function logIn(app: FastifyInstance, input: { email: string; password: string }) {
+export async function logIn(request: FastifyRequest, input: { email: string; password: string }) {
+  const { server: app } = request;
+  const { passwords } = app;
   const email = normalizeEmail(input.email);
   const failureKey = `login-failures:${email}`;
   const failures = await app.loginFailures.read(failureKey, FAILED_LOGIN_WINDOW_MS);
   if (failures.current >= app.config.loginFailuresPerAccount) {
     throw tooManyFailures(Math.ceil(failures.ttl / 1000));
   }
-  const user = await findUserByEmail(app.db.kysely, email);
-  const ok = user ? await app.passwords.verify(user.password_hash, input.password) : (await app.passwords.verifyAgainstNobody(input.password), false);
+  const user = await findUserByEmail(request.db, email);
+  const ok = user ? await passwords.verify(user.password_hash, input.password, request.trace) : (await passwords.verifyAgainstNobody(input.password, request.trace), false);
   if (!user || !ok) {
     await increment(app.loginFailures.store, failureKey, FAILED_LOGIN_WINDOW_MS, app.config.loginFailuresPerAccount);
     throw invalidCredentials();
   }
-  return tokenPair(app, user);
+  return tokenPair(request, user);
 }
 
 function tooManyFailures(retryAfterSeconds: number) {
@@ -72,16 +76,16 @@ function tooManyFailures(retryAfterSeconds: number) {
   );
 }
 
-export async function refreshTokens(app: FastifyInstance, token: string) {
-  const rotation = await rotateRefreshToken(app.db.kysely, token);
+export async function refreshTokens(request: FastifyRequest, token: string) {
+  const rotation = await rotateRefreshToken(request.db, token);
   switch (rotation.outcome) {
     case 'rotated': {
-      const user = await findUserById(app.db.kysely, rotation.userId);
+      const user = await findUserById(request.db, rotation.userId);
       if (!user) throw invalidRefreshToken('The account of this refresh token no longer exists.');
-      return tokenPair(app, user, rotation.token);
+      return tokenPair(request, user, rotation.token);
     }
     case 'reused':
-      app.log.warn({ userId: rotation.userId }, 'refresh token reused: its session was revoked');
+      request.log.warn({ userId: rotation.userId }, 'refresh token reused: its session was revoked');
       throw invalidRefreshToken('This refresh token was already used. For safety the whole session is now signed out; log in again.');
     case 'expired':
       throw invalidRefreshToken('The refresh token has expired; log in again.');
@@ -92,18 +96,19 @@ export async function refreshTokens(app: FastifyInstance, token: string) {
   }
 }
 
-export async function logOut(app: FastifyInstance, userId: number, refreshToken: string) {
-  await revokeSessionOf(app.db.kysely, refreshToken, userId);
+export async function logOut(request: FastifyRequest, userId: number, refreshToken: string) {
+  await revokeSessionOf(request.db, refreshToken, userId);
 }
 
-export async function updatePassword(app: FastifyInstance, userId: number, input: { currentPassword: string; newPassword: string }) {
-  const user = await findUserById(app.db.kysely, userId);
-  if (!user || !(await app.passwords.verify(user.password_hash, input.currentPassword))) {
+export async function updatePassword(request: FastifyRequest, userId: number, input: { currentPassword: string; newPassword: string }) {
+  const { passwords } = request.server;
+  const user = await findUserById(request.db, userId);
+  if (!user || !(await passwords.verify(user.password_hash, input.currentPassword, request.trace))) {
     throw new HttpProblem(403, 'The current password is not correct.', { type: 'wrong-current-password' });
   }
   if (input.currentPassword.normalize('NFKC') === input.newPassword.normalize('NFKC')) {
     throw badRequest('The request has invalid fields; see errors for each one.', [{ path: 'newPassword', message: 'must differ from the current password' }]);
   }
   refuseCommonPassword(input.newPassword, 'newPassword');
-  await changePassword(app.db.kysely, userId, await app.passwords.hash(input.newPassword));
+  await changePassword(request.db, userId, await passwords.hash(input.newPassword, request.trace));
 }

@@ -22,7 +22,7 @@ export const courseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Published courses, paginated', querystring: CourseListQuery, response: { 200: pageOf(Course), ...problems(400) } },
     handler: async (request, reply) => {
       const page = pageFrom(request.query);
-      const { rows, total } = await listCourses(app.db.kysely, {
+      const { rows, total } = await listCourses(request.db, {
         page,
         q: request.query.q?.trim() || undefined,
         sort: request.query.sort ?? '-createdAt',
@@ -35,7 +35,7 @@ export const courseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
     schema: { tags, summary: 'One course', params: IdParams, response: { 200: Course, ...problems(400, 404) } },
     handler: async (request, reply) => {
-      const row = await findCourse(app.db.kysely, request.params.id);
+      const row = await findCourse(request.db, request.params.id);
       if (!row || (row.status !== 'published' && !(await seesDrafts(request, reply)))) throw notFound('Course');
       return toCourse(row);
     },
@@ -45,7 +45,7 @@ export const courseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: adminOnly,
     schema: { tags, summary: 'Create a course (admin)', security, body: CreateCourseBody, response: { 201: Course, ...problems(400, 401, 403) } },
     handler: async (request, reply) => {
-      const course = toCourse(await insertCourse(app.db.kysely, request.body));
+      const course = toCourse(await insertCourse(request.db, request.body));
       return reply.code(201).header('location', `/api/courses/${course.id}`).send(course);
     },
   });
@@ -54,7 +54,7 @@ export const courseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: adminOnly,
     schema: { tags, summary: 'Change a course (admin)', security, params: IdParams, body: UpdateCourseBody, response: { 200: Course, ...problems(400, 401, 403, 404) } },
     handler: async (request) => {
-      const row = await updateCourse(app.db.kysely, request.params.id, request.body);
+      const row = await updateCourse(request.db, request.params.id, request.body);
       if (!row) throw notFound('Course');
       return toCourse(row);
     },
@@ -65,7 +65,7 @@ export const courseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Delete a course that nobody has ordered (admin)', security, params: IdParams, response: { ...problems(400, 401, 403, 404, 409) } },
     handler: async (request, reply) => {
       try {
-        if (!(await deleteCourse(app.db.kysely, request.params.id))) throw notFound('Course');
+        if (!(await deleteCourse(request.db, request.params.id))) throw notFound('Course');
       } catch (error) {
         if (isForeignKeyViolation(error)) throw conflict('This course has orders, so it cannot be deleted; set its status to draft instead.');
         throw error;

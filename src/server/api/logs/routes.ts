@@ -25,7 +25,7 @@ export const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Logs written in the last moment are still in the buffer; flush so the admin sees them.
       await app.requestLog.flush();
       const page = pageFrom(request.query);
-      const logs = app.db.kysely.selectFrom('request_logs');
+      const logs = request.db.selectFrom('request_logs');
       const [rows, count] = await Promise.all([
         logs.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
         logs.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),

@@ -33,7 +33,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Send a message to another user', security, body: SendMessageBody, response: { 201: Message, ...problems(400, 401, 422) } },
     handler: async (request, reply) => {
       try {
-        const message = toMessage(await insertMessage(app.db.kysely, { fromUserId: request.user.id, ...request.body }));
+        const message = toMessage(await insertMessage(request.db, { fromUserId: request.user.id, ...request.body }));
         return reply.code(201).header('location', `/api/messages/${message.id}`).send(message);
       } catch (error) {
         if (isForeignKeyViolation(error)) {
@@ -48,7 +48,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Your inbox and sent messages, newest first', security, querystring: MessageListQuery, response: { 200: pageOf(Message), ...problems(400, 401) } },
     handler: async (request, reply) => {
       const page = pageFrom(request.query);
-      const { rows, total } = await listMessagesFor(app.db.kysely, request.user.id, request.query.box ?? 'all', page);
+      const { rows, total } = await listMessagesFor(request.db, request.user.id, request.query.box ?? 'all', page);
       return sendPage(request, reply, page, rows.map(toMessage), total);
     },
   });
@@ -56,7 +56,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
     schema: { tags, summary: 'One message you sent or received', security, params: IdParams, response: { 200: Message, ...problems(400, 401, 404) } },
     handler: async (request) => {
-      const row = await findMessageFor(app.db.kysely, request.user.id, request.params.id);
+      const row = await findMessageFor(request.db, request.user.id, request.params.id);
       if (!row) throw notFound('Message');
       return toMessage(row);
     },

@@ -29,14 +29,14 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Buy a course', security, body: CreateOrderBody, response: { 201: Order, ...problems(400, 401, 409, 422) } },
     handler: async (request, reply) => {
       const userId = request.user.id;
-      const course = await findCourse(app.db.kysely, request.body.courseId);
+      const course = await findCourse(request.db, request.body.courseId);
       if (!course || course.status !== 'published') throw noSuchCourse();
       try {
-        const order = toOrder(await insertOrder(app.db.kysely, { userId, courseId: course.id, priceCents: course.price_cents }));
+        const order = toOrder(await insertOrder(request.db, { userId, courseId: course.id, priceCents: course.price_cents }));
         return reply.code(201).header('location', `/api/orders/${order.id}`).send(order);
       } catch (error) {
         if (isUniqueViolation(error)) {
-          const existing = await findOrderOfUser(app.db.kysely, userId, course.id);
+          const existing = await findOrderOfUser(request.db, userId, course.id);
           throw conflict(`You already own this course (order ${existing?.id ?? '?'}).`);
         }
         if (isForeignKeyViolation(error)) throw noSuchCourse();
@@ -49,7 +49,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Your orders', security, querystring: Type.Object(PageQuery), response: { 200: pageOf(Order), ...problems(400, 401) } },
     handler: async (request, reply) => {
       const page = pageFrom(request.query);
-      const { rows, total } = await listOwnOrders(app.db.kysely, request.user.id, page);
+      const { rows, total } = await listOwnOrders(request.db, request.user.id, page);
       return sendPage(request, reply, page, rows.map(toOrder), total);
     },
   });
@@ -57,7 +57,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
     schema: { tags, summary: 'One of your orders', security, params: IdParams, response: { 200: Order, ...problems(400, 401, 404) } },
     handler: async (request) => {
-      const row = await findOwnOrder(app.db.kysely, request.user.id, request.params.id);
+      const row = await findOwnOrder(request.db, request.user.id, request.params.id);
       if (!row) throw notFound('Order');
       return toOrder(row);
     },

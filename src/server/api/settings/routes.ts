@@ -17,7 +17,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: { tags, summary: 'Your settings ({} until you save some)', security, response: { 200: Settings, ...problems(401) } },
     handler: async (request) => {
-      const row = await app.db.kysely.selectFrom('settings').select('data').where('user_id', '=', request.user.id).executeTakeFirst();
+      const row = await request.db.selectFrom('settings').select('data').where('user_id', '=', request.user.id).executeTakeFirst();
       if (!row) return {};
       // jsonb arrives parsed from PostgreSQL; SQLite keeps the text.
       return typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
@@ -33,7 +33,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new HttpProblem(413, `Settings may take up to 16 KiB as JSON; these take ${(size / 1024).toFixed(1)} KiB.`, { type: 'settings-too-large' });
       }
       const now = nowIso();
-      await app.db.kysely
+      await request.db
         .insertInto('settings')
         .values({ user_id: request.user.id, data: text, updated_at: now })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ data: text, updated_at: now }))

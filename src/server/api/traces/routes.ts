@@ -29,6 +29,8 @@ const Trace = Type.Object({
  */
 export const traceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
+    // Its own budget: reading journeys must not use up the one the lab's requests need.
+    config: { rateLimit: { groupId: 'traces', max: app.config.rateLimit, timeWindow: 60_000 } },
     schema: {
       tags: ['traces'],
       summary: "A request's journey: every step the backend took, with timings",

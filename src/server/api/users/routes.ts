@@ -23,7 +23,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'All users (admin)', security, querystring: Type.Object(PageQuery), response: { 200: pageOf(PublicUserSchema), ...problems(400, 401, 403) } },
     handler: async (request, reply) => {
       const page = pageFrom(request.query);
-      const { rows, total } = await listUsers(app.db.kysely, page);
+      const { rows, total } = await listUsers(request.db, page);
       return sendPage(request, reply, page, rows.map(toPublicUser), total);
     },
   });
@@ -39,7 +39,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? (request.user.id === id ? `user ${id} reads their own account` : `user ${request.user.id} is an admin`)
         : `user ${request.user.id} may only read their own account, not user ${id}'s (answered 404, so the account's existence is not revealed)`);
       if (!allowed) throw notFound('User');
-      const row = await findUserById(app.db.kysely, id);
+      const row = await findUserById(request.db, id);
       if (!row) throw notFound('User');
       return toPublicUser(row);
     },

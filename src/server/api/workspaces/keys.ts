@@ -18,7 +18,7 @@ export async function requireWorkspaceKey(app: FastifyInstance, request: Fastify
   const fromQuery = (request.query as { key?: unknown } | undefined)?.key;
   const key = typeof header === 'string' ? header : typeof fromQuery === 'string' ? fromQuery : undefined;
   if (!key) throw new HttpProblem(401, 'Send the workspace key in the X-Workspace-Key header; it was given when the workspace was created.', { type: 'workspace-key-missing' });
-  const row = await app.db.kysely.selectFrom('workspaces').select('key_hash').where('id', '=', id).executeTakeFirst();
+  const row = await request.db.selectFrom('workspaces').select('key_hash').where('id', '=', id).executeTakeFirst();
   const expected = Buffer.from(row?.key_hash ?? hashKey('no such workspace'), 'hex');
   const given = Buffer.from(hashKey(key), 'hex');
   if (!row || !timingSafeEqual(expected, given)) throw notFound('Workspace');
