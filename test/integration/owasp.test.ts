@@ -365,6 +365,20 @@ describe.each(testDialects())('OWASP API Security Top 10 (%s)', (dialect) => {
       }
     });
 
+    it('requests refused by authentication count against the rate limit too (the limit is checked first)', async () => {
+      const limited = await startTestServer(dialect, { JWT_SECRET, RATE_LIMIT: '3' }, server.database);
+      try {
+        for (const path of ['/api/me', '/api/orders', '/api/courses']) {
+          const res = await limited.request('GET', path);
+          expect(res.headers.get('ratelimit-limit'), path).toBe('3');
+        }
+        const fourth = await limited.request('GET', '/api/messages', { token: 'not-a-token' });
+        expect(isProblem(fourth, 429), fourth.text).toBe(true);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('failed logins per account: after 3 wrong passwords even the right one is 429 for that email; another account still logs in', async () => {
       const victim = await registerUser(server);
       const other = await registerUser(server);

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { HttpProblem } from '../errors.ts';
@@ -7,6 +7,10 @@ import { type CounterStore, fallbackStoreClass } from './counters.ts';
 import { recordRateLimitAllowed, recordRateLimitDenied } from '../trace/steps.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** @fastify/rate-limit's check for the route, run first by the root onRequest hook. */
+    rateLimitCheck?: RateLimitCheck;
+  }
   interface FastifyInstance {
     /** Failed logins per account, in the same store as the rate limits (Redis when there is one). */
     loginFailures: { store: CounterStore; read(key: string, windowMs: number): Promise<{ current: number; ttl: number }> };
@@ -18,6 +22,8 @@ declare module 'fastify' {
  * draft-ietf-httpapi-ratelimit-headers (RateLimit-Limit / -Remaining / -Reset, as the plugin's
  * enableDraftSpec sends them) plus Retry-After on a 429.
  */
+type RateLimitCheck = (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
 async function rateLimitPlugin(app: FastifyInstance, options: { max: number; redis: Redis | undefined; redisPrefix: string }) {
   const Store = fallbackStoreClass(options.redis, app.log, `${options.redisPrefix}rl:`);
   await app.register(rateLimit, {
@@ -37,6 +43,22 @@ async function rateLimitPlugin(app: FastifyInstance, options: { max: number; red
         extensions: { retryAfterSeconds: seconds },
       });
     },
+  });
+
+  // @fastify/rate-limit adds its check as a route-level onRequest hook, and those run after the
+  // hooks of the route's plugin and the route's own: a request refused by authentication was
+  // never counted. The check moves into the route's config and one root hook runs it first.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.rateLimit === false || !Array.isArray(route.onRequest) || route.onRequest.length === 0) return;
+    const check = route.onRequest.pop() as RateLimitCheck;
+    route.config = { ...route.config, rateLimitCheck: check };
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    const phase = request.trace?.phase;
+    const route = phase ? (phase.route ??= request.routeOptions) : request.routeOptions;
+    const check = (route.config as { rateLimitCheck?: RateLimitCheck }).rateLimitCheck;
+    if (!check) return done();
+    check.call(app, request, reply).then(() => done(), done);
   });
 
   const failures = new Store({});
