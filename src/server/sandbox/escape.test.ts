@@ -186,10 +186,12 @@ app.listen(1);`;
     const deep = await probe('e10', 'const f = (n) => f(n + 1) + 1; return f(0);');
     expect(deep.json()).toEqual({ threw: 'stack overflow' });
     const json = await probe('e11', 'let o = {}; for (let i = 0; i < 20000; i++) o = { o }; return JSON.stringify(o).length;');
-    // QuickJS's JSON.stringify may manage this depth in the stack it has, or stop with an overflow:
-    // either way the answer is the right length or the error, never a crash of the worker.
+    // QuickJS's JSON.stringify may manage this depth in the stack it has, stop with an overflow,
+    // or (on a loaded machine) run past the time limit inside the built-in and have its worker
+    // replaced: each is contained, and the next request is served.
     const answer = json.json();
-    if (typeof answer === 'number') expect(answer).toBe('{"o":}'.length * 20000 + 2);
+    if (json.status === 504) expect(answer).toMatchObject({ type: '/problems/sandbox-timeout' });
+    else if (typeof answer === 'number') expect(answer).toBe('{"o":}'.length * 20000 + 2);
     else expect(answer).toEqual({ threw: 'stack overflow' });
     expect((await probe('e12', 'return 1 + 1;')).json()).toBe(2);
   });
