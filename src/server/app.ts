@@ -33,6 +33,7 @@ import { traceRoutes } from './api/traces/routes.ts';
 import { sandbox } from './plugins/sandbox.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { workspaceRoutes } from './api/workspaces/routes.ts';
+import { explorerRoutes } from './api/explorer/routes.ts';
 import { resolveJwtSecret } from './secrets.ts';
 
 declare module 'fastify' {
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(settingsRoutes, { prefix: '/settings' });
         await api.register(logRoutes, { prefix: '/logs' });
         await api.register(workspaceRoutes, { prefix: '/workspaces' });
+        await api.register(explorerRoutes, { prefix: '/explorer' });
         await api.register(lessonRoutes, { prefix: '/lessons' });
         await api.register(traceRoutes, { prefix: '/traces' });
       },

@@ -4,6 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { find as mingoFind, Query, update as mingoUpdate } from 'mingo';
 import pg from 'pg';
+import { pgExplain, pgRows, pgSchema } from '../explorer/postgres.ts';
+import { sqliteExplain, sqliteRows, sqliteSchema } from '../explorer/sqlite.ts';
+import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
+import { numberPlaceholders } from './placeholders.ts';
 import type { SqlResult } from './types.ts';
 
 /**
@@ -34,6 +38,10 @@ interface Dialect {
   console(sql: string, params: unknown[]): Promise<SqlResult>;
   /** Our own SQL with `?` placeholders. */
   own(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
+  /** The database explorer: tables with columns, indexes and foreign keys; a page of rows; a plan. */
+  schema(): Promise<DbSchema>;
+  rows(request: RowsRequest): Promise<RowsPage | null>;
+  explain(sql: string, params: unknown[]): Promise<Explained>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -150,6 +158,16 @@ function openSqlite(file: string): Dialect {
       stmt.run(...params);
       return [];
     },
+    async schema() {
+      return sqliteSchema(db);
+    },
+    async rows(request) {
+      return sqliteRows(db, request);
+    },
+    async explain(sql, params) {
+      refuseSqlite(sql);
+      return sqliteExplain(db, sql, params);
+    },
     async reset() {
       const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table','view','trigger')").all() as { type: string; name: string }[];
       db.pragma('foreign_keys = OFF');
@@ -189,13 +207,6 @@ export function pgRolePrefix(databaseUrl: string) {
 
 function pgRoleName(databaseUrl: string, workspaceId: string) {
   return `${pgRolePrefix(databaseUrl)}${pgSchemaName(workspaceId).slice(3)}`.slice(0, 63);
-}
-
-/** `?` placeholders become `$1…` (outside strings, identifiers and comments) unless `$1` is used. */
-export function numberPlaceholders(sql: string): string {
-  if (/\$1\b/.test(sql)) return sql;
-  let n = 0;
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$\$[\s\S]*?\$\$|\?(?![|&-])/g, (m) => (m === '?' ? `$${++n}` : m));
 }
 
 function pgValue(value: unknown) {
@@ -339,6 +350,10 @@ function openPostgres(admin: PgAdmin, workspaceId: string, timeoutMs: number): D
       const result = await run(sql.replace(/\bAUTOINCREMENT\b/, ''), params);
       return result.rows as Record<string, unknown>[];
     },
+    // As the workspace's role, like the console: the catalog shows its own schema.
+    schema: () => pgSchema(run),
+    rows: (request) => pgRows(run, request),
+    explain: (sql, params) => pgExplain(run, sql, params),
     async reset() {
       const c = client;
       client = null;
@@ -537,6 +552,18 @@ export class WorkspaceDb {
 
   console(sql: string, params: unknown[]) {
     return this.dialect.console(sql, params);
+  }
+
+  schema() {
+    return this.dialect.schema();
+  }
+
+  rows(request: RowsRequest) {
+    return this.dialect.rows(request);
+  }
+
+  explain(sql: string, params: unknown[]) {
+    return this.dialect.explain(sql, params);
   }
 
   async reset() {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker.ts';
+import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
 import type { LoadResult, LogLine, SandboxOptions, SandboxRequest, SandboxResponse, SqlResult } from './types.ts';
 
 /**
@@ -19,6 +20,12 @@ export interface Sandbox {
   handle(workspaceId: string, source: string, request: SandboxRequest): Promise<SandboxResponse>;
   /** One SQL statement on the workspace database (for the lab's SQL console). Errors reject with an Error whose message is SQLite's/PostgreSQL's. */
   sql(workspaceId: string, sql: string, params: unknown[]): Promise<SqlResult>;
+  /** The database explorer: the workspace database's tables with columns, indexes, foreign keys and row counts. */
+  schema(workspaceId: string): Promise<DbSchema>;
+  /** One page of a table's rows; null when there is no such table. */
+  rows(workspaceId: string, request: RowsRequest): Promise<RowsPage | null>;
+  /** A statement's query plan, read for a learner. Errors reject like `sql`. */
+  explain(workspaceId: string, sql: string, params: unknown[]): Promise<Explained>;
   /** Empties the workspace database (drops every table/collection). */
   reset(workspaceId: string): Promise<void>;
   /** Forgets a workspace's loaded code in this process (another instance deployed new code). */
@@ -32,6 +39,8 @@ const DEFAULTS = { workers: 2, timeoutMs: 1000, memoryMb: 64, idleMs: 10 * 60_00
 /** How long past the time limit a worker may stay silent before it is considered stuck. */
 const STUCK_MARGIN_MS = 1500;
 const PING_EVERY_MS = 100;
+/** Operations that run a statement on the workspace database (a stuck one is reported as too long). */
+const DATABASE_OPS = new Set(['sql', 'schema', 'rows', 'explain']);
 
 type Op = Exclude<ToWorker, { op: 'ping' }>;
 type Message = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never) : never;
@@ -188,7 +197,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
             `${label(m.request)} was interrupted because the sandbox thread serving it was restarted (${reason}); try again.`));
       } else if (m.op === 'load' && stuck) {
         pending.resolve({ ok: false, errors: [{ line: 1, column: 1, message: `Your code ran for more than ${timeoutMs} ms while loading and was stopped` }] } satisfies LoadResult);
-      } else if (m.op === 'sql' && stuck) {
+      } else if (DATABASE_OPS.has(m.op) && stuck) {
         pending.reject(new Error(`The statement ran for more than ${timeoutMs} ms and was stopped`));
       } else if (m.op === 'unload') {
         pending.resolve(null);
@@ -278,6 +287,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     sql(workspaceId, sql, params) {
       return send<SqlResult>(workspaceId, { op: 'sql', workspaceId, sql, params });
+    },
+    schema(workspaceId) {
+      return send<DbSchema>(workspaceId, { op: 'schema', workspaceId });
+    },
+    rows(workspaceId, request) {
+      return send<RowsPage | null>(workspaceId, { op: 'rows', workspaceId, request });
+    },
+    explain(workspaceId, sql, params) {
+      return send<Explained>(workspaceId, { op: 'explain', workspaceId, sql, params });
     },
     async reset(workspaceId) {
       await send<null>(workspaceId, { op: 'reset', workspaceId });

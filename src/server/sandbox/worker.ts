@@ -3,6 +3,7 @@ import * as bcrypt from './bcrypt.ts';
 import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
 import { checkWorkspaceId, PgAdmin, WorkspaceDb } from './db.ts';
 import * as jwt from './jwt.ts';
+import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
 import type { LoadResult, LogLine, SandboxRequest, SandboxResponse, SqlResult } from './types.ts';
 import { problem, Workspace, type HostOps } from './workspace.ts';
 
@@ -31,14 +32,19 @@ export type ToWorker =
   | { id: number; op: 'sql'; workspaceId: string; sql: string; params: unknown[] }
   | { id: number; op: 'reset'; workspaceId: string }
   | { id: number; op: 'unload'; workspaceId: string }
+  | { id: number; op: 'schema'; workspaceId: string }
+  | { id: number; op: 'rows'; workspaceId: string; request: RowsRequest }
+  | { id: number; op: 'explain'; workspaceId: string; sql: string; params: unknown[] }
   | { op: 'ping'; seq: number };
 
 export type FromWorker =
-  | { id: number; ok: true; value: LoadResult | SandboxResponse | SqlResult | null }
+  | { id: number; ok: true; value: WorkerValue }
   | { id: number; ok: false; message: string }
   | { op: 'log'; line: LogLine }
   | { op: 'pong'; seq: number; wasmBytes: number }
   | { op: 'ready' };
+
+type WorkerValue = LoadResult | SandboxResponse | SqlResult | DbSchema | RowsPage | Explained | null;
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
@@ -158,7 +164,7 @@ async function handle(tag: number, workspaceId: string, source: string, request:
   return ws.handle(request, tag);
 }
 
-async function run(message: Exclude<ToWorker, { op: 'ping' }>): Promise<LoadResult | SandboxResponse | SqlResult | null> {
+async function run(message: Exclude<ToWorker, { op: 'ping' }>): Promise<WorkerValue> {
   switch (message.op) {
     case 'load':
       Atomics.store(running, 0, message.id);
@@ -176,6 +182,15 @@ async function run(message: Exclude<ToWorker, { op: 'ping' }>): Promise<LoadResu
       checkWorkspaceId(message.workspaceId);
       await database(message.workspaceId).reset();
       return null;
+    case 'schema':
+      checkWorkspaceId(message.workspaceId);
+      return database(message.workspaceId).schema();
+    case 'rows':
+      checkWorkspaceId(message.workspaceId);
+      return database(message.workspaceId).rows(message.request);
+    case 'explain':
+      checkWorkspaceId(message.workspaceId);
+      return database(message.workspaceId).explain(message.sql, message.params);
     case 'unload': {
       const ws = workspaces.get(message.workspaceId);
       if (ws) retire(ws);

@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { openRequest } from '../state/collections.ts';
 import { lab, newRequest, useLab } from '../state/store.ts';
-import { type CodeError, deployCode, ensureWorkspace, loadTemplates, resetDatabase, runSql, type SqlResult } from '../http/workspace.ts';
+import { workspaceDb } from '../http/explorer.ts';
+import { type CodeError, deployCode, ensureWorkspace, loadTemplates } from '../http/workspace.ts';
 import { CodeEditor } from './CodeEditor.tsx';
+import { DatabaseExplorer } from './DatabaseExplorer.tsx';
+import { SqlConsole } from './SqlConsole.tsx';
 import { Tabs } from './Tabs.tsx';
 
 interface LogLine {
@@ -21,6 +24,7 @@ export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
   const [routes, setRoutes] = useState<{ method: string; path: string }[]>([]);
   const [templates, setTemplates] = useState<Awaited<ReturnType<typeof loadTemplates>>>([]);
   const [failure, setFailure] = useState('');
+  const database = useMemo(() => workspace && workspaceDb(workspace), [workspace?.id, workspace?.key]);
 
   useEffect(() => {
     ensureWorkspace().catch((error: Error) => setFailure(`Could not open your workspace: ${error.message}`));
@@ -119,12 +123,13 @@ export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
           ))}
         </ul>
       )}
-      {workspace && (
+      {workspace && database && (
         <Tabs
           label="Workspace tools"
           tabs={[
             { id: 'console', label: 'Server console', render: () => <ServerConsole workspace={workspace} /> },
-            { id: 'sql', label: 'SQL console', render: () => <SqlConsole workspace={workspace} /> },
+            { id: 'sql', label: 'SQL console', render: () => <SqlConsole source={database} /> },
+            { id: 'database', label: 'Database', render: () => <DatabaseExplorer workspace={workspace} /> },
           ]}
         />
       )}
@@ -160,87 +165,6 @@ function ServerConsole({ workspace }: { workspace: { id: string; key: string } }
           </li>
         ))}
       </ol>
-    </section>
-  );
-}
-
-function SqlConsole({ workspace }: { workspace: { id: string; key: string } }) {
-  const [sql, setSql] = useState('SELECT 1 + 1 AS two');
-  const [result, setResult] = useState<SqlResult>();
-  const [error, setError] = useState('');
-  const run = async () => {
-    setError('');
-    try {
-      setResult(await runSql(workspace, sql));
-    } catch (e) {
-      setResult(undefined);
-      setError((e as Error).message);
-    }
-  };
-  return (
-    <section aria-label="SQL console" className="sql-console">
-      <div
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            e.stopPropagation();
-            void run();
-          }
-        }}
-      >
-        <CodeEditor label="SQL statement" language="text" value={sql} onChange={setSql} />
-      </div>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => void run()}>
-          Run SQL
-        </button>
-        <button
-          type="button"
-          onClick={() =>
-            confirm('Delete every table and document in this workspace database?') &&
-            void resetDatabase(workspace).then(
-              () => setResult(undefined),
-              (e: Error) => setError(e.message),
-            )
-          }
-        >
-          Reset database
-        </button>
-        <span className="muted">Ctrl+Enter runs</span>
-      </div>
-      {error && <p role="alert">{error}</p>}
-      {result && (
-        <>
-          <p className="muted">
-            {result.rows.length} row{result.rows.length === 1 ? '' : 's'}
-            {result.rowsAffected ? `, ${result.rowsAffected} affected` : ''}
-          </p>
-          {result.columns.length > 0 && (
-            <div className="grid-scroll">
-              <table className="result-grid" aria-label="Query result">
-                <thead>
-                  <tr>
-                    {result.columns.map((c) => (
-                      <th key={c} scope="col">
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.rows.map((row, i) => (
-                    <tr key={i}>
-                      {row.map((cell, j) => (
-                        <td key={j}>{cell === null ? <span className="muted">NULL</span> : typeof cell === 'object' ? JSON.stringify(cell) : String(cell)}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </>
-      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { nowIso } from '../../db/connection.ts';
 import { HttpProblem } from '../../errors.ts';
 import { problems } from '../shared/schemas.ts';
+import { workspaceExplorerRoutes } from './explorer.ts';
 import { hashKey, newWorkspaceId, newWorkspaceKey, requireWorkspaceKey } from './keys.ts';
 import { STARTER_SOURCE } from './starter.ts';
 import { TEMPLATES } from './templates.ts';
@@ -22,6 +23,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
   });
+  await app.register(workspaceExplorerRoutes);
 
   app.get('/templates', {
     schema: {
@@ -40,11 +42,11 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'A new workspace with starter code; keep the key, it is shown once',
       response: { 201: Type.Object({ id: Type.String(), key: Type.String(), url: Type.String() }), ...problems(429) },
     },
-    handler: async (_request, reply) => {
+    handler: async (request, reply) => {
       const id = newWorkspaceId();
       const key = newWorkspaceKey();
       const now = nowIso();
-      await app.db.kysely.insertInto('workspaces').values({ id, key_hash: hashKey(key), source: STARTER_SOURCE, created_at: now, updated_at: now }).execute();
+      await request.db.insertInto('workspaces').values({ id, key_hash: hashKey(key), source: STARTER_SOURCE, created_at: now, updated_at: now }).execute();
       reply.code(201).header('location', `/api/workspaces/${id}/code`);
       return { id, key, url: `/sandbox/${id}/` };
     },
@@ -80,7 +82,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: result.errors.map((e) => ({ path: 'source', ...e })),
         });
       }
-      await app.db.kysely.updateTable('workspaces').set({ source: request.body.source, updated_at: nowIso() }).where('id', '=', id).execute();
+      await request.db.updateTable('workspaces').set({ source: request.body.source, updated_at: nowIso() }).where('id', '=', id).execute();
       app.workspaceDeployed(id);
       return { routes: result.routes, url: `/sandbox/${id}/` };
     },

@@ -1,0 +1,98 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  const problem = inject('chromiumProblem');
+  if (problem) throw new Error(problem);
+  [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  await page.goto(server.url + '/');
+  await page.getByRole('button', { name: 'Your backend' }).click();
+  await page.getByText(/live at \/sandbox\//).waitFor();
+});
+afterEach(async () => context?.close());
+
+/** The server answers within a second here, but the machine may be busy. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 8000 });
+
+/** Runs a statement in the SQL console and waits for its outcome line. */
+async function runSql(statement: string, outcome: RegExp) {
+  await page.getByRole('textbox', { name: 'SQL statement' }).fill(statement);
+  await page.getByRole('button', { name: 'Run SQL' }).click();
+  await poll(() => page.getByRole('region', { name: 'SQL console' }).textContent()).toMatch(outcome);
+}
+
+describe('the database explorer in the lab', () => {
+  it('shows a table made in the SQL console with its columns, pages its rows, and explains a query', async () => {
+    await page.getByRole('tab', { name: 'SQL console' }).click();
+    await runSql('CREATE TABLE books (id INTEGER PRIMARY KEY, title VARCHAR(100) NOT NULL, isbn VARCHAR(20))', /0 rows/);
+    await runSql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25) INSERT INTO books (id, title, isbn) SELECT i, 'Book ' || i, 'isbn-' || i FROM n", /25 affected/);
+
+    await page.getByRole('tab', { name: 'Database' }).click();
+    const tables = page.getByRole('navigation', { name: 'Tables' });
+    // Keyboard: focus the table's button and press Enter.
+    await tables.getByRole('button', { name: 'books, 25 rows' }).focus();
+    await page.keyboard.press('Enter');
+    const columns = page.getByRole('table', { name: 'Columns of books' });
+    await poll(() => columns.getByRole('row').allTextContents()).toEqual(['ColumnTypeNullKeyDefault', 'idINTEGERnoprimary key', 'titleVARCHAR(100)no', 'isbnVARCHAR(20)yes']);
+
+    const rows = page.getByRole('table', { name: 'Rows of books' });
+    await poll(() => rows.getByRole('row').count()).toBe(21);
+    await poll(() => page.getByText('Rows 1–20 of 25 · page 1 of 2').count()).toBe(1);
+    await poll(() => page.getByRole('button', { name: 'Previous page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await poll(() => page.getByText('Rows 21–25 of 25 · page 2 of 2').count()).toBe(1);
+    expect(await rows.getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['21', 'Book 21', 'isbn-21']);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await poll(() => page.getByText('Rows 1–20 of 25 · page 1 of 2').count()).toBe(1);
+
+    await page.getByRole('tab', { name: 'SQL console' }).click();
+    const editor = page.getByRole('textbox', { name: 'SQL statement' });
+    await editor.fill("SELECT * FROM books WHERE isbn = 'isbn-7'");
+    await page.getByRole('button', { name: 'Explain' }).click();
+    const plan = page.getByRole('region', { name: 'Query plan' });
+    await poll(() => plan.textContent()).toContain('Reads every row of books (a full scan)');
+    expect(await plan.textContent()).toContain('Full scan of books');
+
+    await runSql('CREATE INDEX books_isbn_idx ON books (isbn)', /0 rows/);
+    await editor.fill("SELECT * FROM books WHERE isbn = 'isbn-7'");
+    await editor.press('Control+Shift+Enter');
+    await poll(() => plan.textContent()).toContain('Finds rows in books through the index books_isbn_idx');
+    expect(await plan.textContent()).toContain('Uses an index');
+
+    await page.getByRole('tab', { name: 'Database' }).click();
+    await poll(() => page.getByRole('list', { name: 'Indexes of books' }).textContent()).toContain('books_isbn_idx on (isbn)');
+  });
+
+  it('opens the reference database read-only on a local lab, secrets hidden', async () => {
+    await page.getByRole('tab', { name: 'Database' }).click();
+    const reference = page.getByRole('radio', { name: "The lab's reference database (read-only)" });
+    await poll(() => reference.isEnabled()).toBe(true);
+    await reference.check();
+    await page.getByRole('navigation', { name: 'Tables' }).getByRole('button', { name: /^users,/ }).click();
+    const rows = page.getByRole('table', { name: 'Rows of users' });
+    await poll(() => rows.textContent()).toContain('[redacted]');
+    expect(await rows.textContent()).toContain('admin@test.local');
+
+    const editor = page.getByRole('textbox', { name: 'Reference SQL statement' });
+    await editor.fill('DELETE FROM users');
+    await page.getByRole('region', { name: 'Reference SQL console' }).getByRole('button', { name: 'Run SQL' }).click();
+    await poll(() => page.getByRole('alert').textContent()).toMatch(/read-only/);
+  });
+});
