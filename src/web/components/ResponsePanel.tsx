@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { type DecodedJwt, findJwts } from '../http/jwt.ts';
 import { statusMeaning, statusTone } from '../http/status.ts';
 import { type ResponseView, useSession } from '../state/session.ts';
@@ -6,6 +6,9 @@ import { CodeEditor } from './CodeEditor.tsx';
 import { ConsolePanel } from './ConsolePanel.tsx';
 import { Tabs } from './Tabs.tsx';
 import { TestResults } from './TestResults.tsx';
+
+/** Loaded when the tab is first opened, like the editors, so the first page stays small. */
+const Journey = lazy(() => import('./Journey.tsx'));
 
 export function ResponsePanel() {
   const running = useSession((s) => s.running);
@@ -38,6 +41,15 @@ export function ResponsePanel() {
             { id: 'headers', label: `Headers${run.response ? ` (${run.response.headers.length})` : ''}`, render: () => <HeaderList headers={run.response?.headers ?? []} /> },
             { id: 'tests', label: tests.length ? `Test results (${tests.length - failed}/${tests.length})` : 'Test results', render: () => <TestResults tests={tests} /> },
             { id: 'console', label: 'Console', render: () => <ConsolePanel /> },
+            {
+              id: 'journey',
+              label: 'Journey',
+              render: () => (
+                <Suspense fallback={<p className="muted">Loading the journey …</p>}>
+                  <Journey run={run} />
+                </Suspense>
+              ),
+            },
           ]}
         />
       )}

@@ -1,6 +1,6 @@
 import { runRequest, type ScriptRequest, type ScriptResponse, sendHttp } from '../../scripting/index.ts';
 import type { TestOutcome } from '../state/session.ts';
-import type { FromWorker, ToWorker, WorkerRunResult } from './worker-protocol.ts';
+import type { Exchange, FromWorker, ToWorker, WorkerRunResult } from './worker-protocol.ts';
 
 /** A request that never answers is given up after this long. */
 const NETWORK_TIMEOUT_MS = 30_000;
@@ -46,12 +46,22 @@ export async function runLabRequest(message: Extract<ToWorker, { type: 'run' }>,
     post({ type: 'sent', id, entry: { source: 'script', method: entry.request.method, url: entry.request.url, status: entry.response?.code, timeMs: entry.response?.responseTime, error: entry.error } });
   }
 
+  const exchanges: Exchange[] = sends.map((entry) => ({
+    main: entry.request === result.request,
+    method: entry.request.method,
+    url: entry.request.url,
+    status: entry.response?.code,
+    traceId: entry.response?.headers.find((h) => h.key.toLowerCase() === 'x-trace-id')?.value,
+    error: entry.error,
+  }));
+
   const tests: TestOutcome[] = result.tests.map((t) => ({ name: t.name, passed: t.passed, origin: t.origin.kind === 'request' ? undefined : originLabel(t.origin), error: t.error }));
   const errors = result.errors.map((e) => (e.origin ? `${originLabel(e.origin)}${e.line ? `, line ${e.line}` : ''}: ${e.name}: ${e.message}` : e.message));
   return {
     request: { method: result.request.method, url: result.request.url, headers: result.request.headers, body: bodyText(result.request) },
     response: result.response,
     tests,
+    exchanges,
     scopes: result.scopes,
     error: errors.length ? errors.join('\n') : undefined,
   };

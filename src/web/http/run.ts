@@ -151,6 +151,7 @@ function toView(result: WorkerRunResult): RunView {
     request: r,
     response: response && { code: response.code, status: response.status, headers: response.headers, body: response.body, timeMs: response.responseTime, size: response.size },
     tests: result.tests,
+    exchanges: result.exchanges,
     error: result.error,
   };
 }

@@ -16,10 +16,25 @@ export type ToWorker =
   | { type: 'run'; id: string; item: Item & { kind: 'request' }; collection?: Collection; folders: Folder[]; scopes: Scopes; baseUrl: string; source: 'client' | 'runner' }
   | { type: 'client-script'; id: string; code: string; baseUrl: string };
 
+/** One HTTP exchange of a run: the request itself or one made by a script with pm.sendRequest. */
+export interface Exchange {
+  /** The request itself, not one a script made. */
+  main: boolean;
+  method: string;
+  url: string;
+  status?: number;
+  /** The X-Trace-Id the lab's server answered with: its journey is at GET /api/traces/:id. */
+  traceId?: string;
+  /** Why no response came (network, timeout). */
+  error?: string;
+}
+
 export interface WorkerRunResult {
   request?: { method: string; url: string; headers: { key: string; value: string }[]; body?: string };
   response?: { code: number; status: string; headers: { key: string; value: string }[]; body: string; responseTime: number; size: number };
   tests: TestOutcome[];
+  /** Every request sent during the run, in the order they were sent. */
+  exchanges?: Exchange[];
   scopes?: Scopes;
   error?: string;
   stopped?: boolean;

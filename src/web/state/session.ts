@@ -24,10 +24,22 @@ export interface ResponseView {
   size: number;
 }
 
+/** One HTTP exchange of a run (the request itself, or pm.sendRequest from a script), for the Journey tab. */
+export interface ExchangeView {
+  main: boolean;
+  method: string;
+  url: string;
+  status?: number;
+  traceId?: string;
+  error?: string;
+}
+
 export interface RunView {
   request?: { method: string; url: string; headers: { key: string; value: string }[]; body?: string };
   response?: ResponseView;
   tests: TestOutcome[];
+  /** Every request the run sent, in order; the request itself has main: true. */
+  exchanges?: ExchangeView[];
   /** A network failure, a script error, or a stopped script, explained. */
   error?: string;
 }
