@@ -17,6 +17,8 @@ const EXPECTED = [
   { slug: '03-authentication', title: 'Authentication' },
   { slug: '04-security-in-practice', title: 'Security in practice' },
   { slug: '05-data-and-databases', title: 'Data and databases' },
+  { slug: '06-inside-the-backend', title: 'What happens inside the backend' },
+  { slug: '07-indexes-and-explain', title: 'Indexes and EXPLAIN' },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +270,14 @@ describe('lessons', () => {
     it('every ```http block reaches a route of the server', async () => {
       const user = await registerUser(server);
       const second = await registerUser(server);
+      const uses = (name: string) => lesson.markdown.includes(`{{${name}}}`);
+      // A journey to read: any traced request names one in X-Trace-Id.
+      const traceId = uses('traceId') ? (await server.request('GET', '/api/courses?limit=1')).headers.get('x-trace-id') : null;
+      const workspace = uses('workspaceId') ? (await server.request('POST', '/api/workspaces')).body : undefined;
       const values: Record<string, () => string> = {
+        traceId: () => traceId ?? 'the server sent no X-Trace-Id',
+        workspaceId: () => workspace.id,
+        workspaceKey: () => workspace.key,
         $randomEmail: () => uniqueEmail('lesson'),
         email: () => user.email,
         token: () => user.accessToken,
