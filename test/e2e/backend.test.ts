@@ -1,31 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { backendReady, useLabPage } from '../helpers/lab-page.ts';
+import type { TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  const problem = inject('chromiumProblem');
-  if (problem) throw new Error(problem);
-  [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  await page.goto(server.url + '/');
-  await page.getByRole('button', { name: 'Your backend' }).click();
-  await page.getByText(/live at \/sandbox\//).waitFor();
-});
-afterEach(async () => context?.close());
+useLabPage({ ready: backendReady, use: (s, p) => { server = s; page = p; } });
 
 const ROUTE = `const express = require("express");
 const app = express();

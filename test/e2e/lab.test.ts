@@ -1,41 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { clientReady, useLabPage } from '../helpers/lab-page.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  const problem = inject('chromiumProblem');
-  if (problem) throw new Error(problem);
-  [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  // A fresh context is a fresh browser profile: empty IndexedDB, as a first visit.
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  // Shorter than the test timeout, so a failure names the step that waited.
-  page.setDefaultTimeout(8000);
-  await page.goto(server.url + '/');
-  await page.getByRole('button', { name: 'Send' }).waitFor();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
+useLabPage({ ready: clientReady, use: (s, p) => { server = s; page = p; } });
 
 const response = () => page.getByRole('region', { name: 'Response' });
 async function results() {
