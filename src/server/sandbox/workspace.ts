@@ -236,14 +236,18 @@ export class Workspace {
     return null;
   }
 
-  private loadError(handle: QuickJSHandle): CodeError {
-    let dumped: Record<string, unknown> = {};
+  /** A thrown value from the VM as plain data (an Error's name, message, stack…). */
+  private dumpError(handle: QuickJSHandle): Record<string, unknown> {
     try {
       const d = this.context.dump(handle) as unknown;
-      dumped = d && typeof d === 'object' ? (d as Record<string, unknown>) : { message: String(d) };
+      return d && typeof d === 'object' ? (d as Record<string, unknown>) : { message: String(d) };
     } catch {
-      dumped = { message: 'Unknown error' };
+      return { message: 'Unknown error' };
     }
+  }
+
+  private loadError(handle: QuickJSHandle): CodeError {
+    const dumped = this.dumpError(handle);
     const { line, column } = position(dumped);
     if (this.outOfMemory || dumped.message === 'out of memory') {
       return { line, column, message: `Your code used more than ${this.options.memoryMb} MB of memory while loading` };
@@ -329,13 +333,7 @@ export class Workspace {
   }
 
   private topLevelError(handle: QuickJSHandle) {
-    let dumped: Record<string, unknown> = {};
-    try {
-      const d = this.context.dump(handle) as unknown;
-      dumped = d && typeof d === 'object' ? (d as Record<string, unknown>) : { message: String(d) };
-    } catch {
-      dumped = { message: 'Unknown error' };
-    }
+    const dumped = this.dumpError(handle);
     if (this.interrupted || this.outOfMemory) return;
     if (dumped.message === 'out of memory') {
       this.outOfMemory = true;
