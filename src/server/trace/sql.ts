@@ -4,8 +4,13 @@ import type { TraceRecorder } from './recorder.ts';
 /** SQL text kept in a step; longer statements are cut. */
 const MAX_SQL = 4000;
 
-/** Which trace a query belongs to: the query id Kysely gives a query reaches the connection with it. */
-const traceOfQuery = new WeakMap<QueryId, TraceRecorder>();
+/**
+ * Which trace a query belongs to, written on the query id Kysely gives the query: the id reaches
+ * the connection with the compiled query. (A WeakMap from ids to traces made every young-generation
+ * GC walk its ephemeron table: scavenges took three times as long.)
+ */
+const TRACE = Symbol('trace');
+type TaggedQueryId = QueryId & { [TRACE]?: TraceRecorder };
 
 /**
  * Marks the queries of one request's Kysely (`request.db`, made with `withPlugin`) with its trace.
@@ -16,7 +21,7 @@ export class TracePlugin implements KyselyPlugin {
   constructor(private readonly trace: TraceRecorder) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    traceOfQuery.set(args.queryId, this.trace);
+    (args.queryId as TaggedQueryId)[TRACE] = this.trace;
     return args.node;
   }
 
@@ -72,27 +77,35 @@ function tracedDriver(driver: Driver): Driver {
 
 function tracedConnection(connection: DatabaseConnection): DatabaseConnection {
   return {
-    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      const trace = traceOfQuery.get(query.queryId);
+    executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      const trace = (query.queryId as TaggedQueryId)[TRACE];
       if (!trace) return connection.executeQuery<R>(query);
-      const end = trace.begin('sql', oneLine(query.sql));
-      const detail: Record<string, unknown> = {
-        sql: query.sql.length > MAX_SQL ? `${query.sql.slice(0, MAX_SQL)}…` : query.sql,
-        params: trace.redactor.sqlParams(query.sql, query.parameters),
-      };
-      try {
-        const result = await connection.executeQuery<R>(query);
-        if (result.numAffectedRows !== undefined) detail.rowsAffected = Number(result.numAffectedRows);
-        if (result.rows.length > 0 || result.numAffectedRows === undefined) detail.rows = result.rows.length;
-        end('ok', detail);
-        return result;
-      } catch (error) {
-        detail.error = error instanceof Error ? error.message : String(error);
-        end('error', detail);
-        throw error;
-      }
+      const start = trace.now();
+      // then() rather than an async function: one promise fewer per statement on the hot path.
+      return connection.executeQuery<R>(query).then(
+        (result) => {
+          const detail: Record<string, unknown> = sqlDetail(trace, query);
+          if (result.numAffectedRows !== undefined) detail.rowsAffected = Number(result.numAffectedRows);
+          if (result.rows.length > 0 || result.numAffectedRows === undefined) detail.rows = result.rows.length;
+          trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'ok', detail);
+          return result;
+        },
+        (error: unknown) => {
+          const detail = sqlDetail(trace, query);
+          detail.error = error instanceof Error ? error.message : String(error);
+          trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'error', detail);
+          throw error;
+        },
+      );
     },
     streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+  };
+}
+
+function sqlDetail(trace: TraceRecorder, query: CompiledQuery): Record<string, unknown> {
+  return {
+    sql: query.sql.length > MAX_SQL ? `${query.sql.slice(0, MAX_SQL)}…` : query.sql,
+    params: query.parameters.length === 0 ? [] : trace.redactor.sqlParams(query.sql, query.parameters),
   };
 }
 
