@@ -40,6 +40,27 @@ try {
   await mobile.getByRole('button', { name: 'Send' }).click();
   await mobile.getByRole('region', { name: 'Test results' }).waitFor();
   await mobile.screenshot({ path: path.join(OUT, 'lab-dark-phone.png'), fullPage: true });
+
+  // The journey of a refused request: GET /api/me without a token.
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const journeyPage = await fresh.newPage();
+  await journeyPage.goto(server.url + '/');
+  await journeyPage.getByRole('textbox', { name: 'Request URL' }).fill('/api/courses?limit=3');
+  await journeyPage.getByRole('button', { name: 'Send' }).click();
+  const response = journeyPage.getByRole('region', { name: 'Response' });
+  await response.getByText('200 OK').waitFor();
+  await response.getByRole('tab', { name: 'Journey' }).click();
+  await response.getByRole('list', { name: 'Request journey' }).waitFor();
+  await journeyPage.getByText('GET /api/courses took').waitFor();
+  await journeyPage.screenshot({ path: path.join(OUT, 'journey.png') });
+
+  // The learner's own backend: code, deploy, and the route answering in the sandbox.
+  const backend = await fresh.newPage();
+  await backend.goto(server.url + '/');
+  await backend.getByRole('button', { name: 'Your backend' }).click();
+  await backend.getByText(/live at \/sandbox\//).waitFor();
+  await backend.locator('.cm-editor').waitFor();
+  await backend.screenshot({ path: path.join(OUT, 'your-backend.png') });
   console.log(`screenshots written to ${OUT}`);
 } finally {
   await browser.close();

@@ -17,7 +17,7 @@ const CodeMirrorEditor = lazy(() => import('./CodeMirror.tsx'));
 /** Editors load with their own chunk, so the first page stays small; a textarea stands in meanwhile. */
 export function CodeEditor(props: EditorProps) {
   const fallback = (
-    <textarea className="code-fallback" aria-label={props.label} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} spellCheck={false} />
+    <textarea className="code-fallback" style={props.minHeight ? { minHeight: props.minHeight } : undefined} aria-label={props.label} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} spellCheck={false} />
   );
   return <Suspense fallback={fallback}>{props.language === 'text' ? fallback : <CodeMirrorEditor {...props} />}</Suspense>;
 }
