@@ -26,7 +26,7 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
   const traced = options.traces?.enabled === true;
   const wrap = traced ? tracedDialect : (dialect: KyselyDialect) => dialect;
   const db = options.databaseUrl ? openPostgres(options.databaseUrl, wrap) : openSqlite(path.join(options.dataDir, SQLITE_FILE), wrap);
-  return { ...db, forTrace: traced ? (trace) => db.kysely.withPlugin(new TracePlugin(trace)) : () => db.kysely };
+  return { ...db, forTrace: traced ? (trace) => db.kysely.withPlugin(new TracePlugin(trace.link)) : () => db.kysely };
 }
 
 type Wrap = (dialect: KyselyDialect) => KyselyDialect;

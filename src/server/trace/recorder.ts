@@ -8,6 +8,15 @@ const MAX_STEPS = 300;
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /**
+ * How a request's queries point at its trace. `finish` cuts it: query ids can outlive the request
+ * inside Kysely and the driver, and through them a whole recorder (with the request's Kysely) used
+ * to outlive it too — young-generation GCs took three times as long.
+ */
+export interface TraceLink {
+  trace: TraceRecorder | undefined;
+}
+
+/**
  * The journey of one request while it happens. Steps are appended as the Fastify hooks, the auth
  * plugin, the SQL driver and the sandbox report them; `finish` turns them into a Trace.
  */
@@ -18,6 +27,7 @@ export class TraceRecorder {
   /** Epoch milliseconds of t0, to place steps timed in another thread (the sandbox workers). */
   readonly epoch0 = performance.timeOrigin + this.t0;
   readonly steps: TraceStep[] = [];
+  readonly link: TraceLink = { trace: this };
   /** Learns the secrets this request's body sends, and keeps them out of every step. */
   readonly redactor = new Redactor();
   private dropped = 0;
@@ -75,6 +85,12 @@ export class TraceRecorder {
   }
 
   finish(status: number): Trace {
+    this.link.trace = undefined;
+    // Nothing the request held stays reachable from a recorder something else may still hold.
+    this.phase.db = undefined;
+    this.phase.reply = undefined;
+    this.phase.route = undefined;
+    this.phase.endHandler = undefined;
     // The recorder is done after this, so its own array can be sorted and handed over.
     const steps = this.steps.sort((a, b) => a.startMs - b.startMs);
     if (this.dropped > 0) steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, startMs: round(this.now()), durationMs: 0, outcome: 'ok', detail: { dropped: this.dropped } });

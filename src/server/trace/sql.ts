@@ -1,5 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import type { TraceRecorder } from './recorder.ts';
+import type { TraceLink, TraceRecorder } from './recorder.ts';
 
 /** SQL text kept in a step; longer statements are cut. */
 const MAX_SQL = 4000;
@@ -10,7 +10,7 @@ const MAX_SQL = 4000;
  * GC walk its ephemeron table: scavenges took three times as long.)
  */
 const TRACE = Symbol('trace');
-type TaggedQueryId = QueryId & { [TRACE]?: TraceRecorder };
+type TaggedQueryId = QueryId & { [TRACE]?: TraceLink };
 
 /**
  * Marks the queries of one request's Kysely (`request.db`, made with `withPlugin`) with its trace.
@@ -18,10 +18,10 @@ type TaggedQueryId = QueryId & { [TRACE]?: TraceRecorder };
  * AsyncLocalStorage, whose promise hooks cost a third of a traced request on Node 20.
  */
 export class TracePlugin implements KyselyPlugin {
-  constructor(private readonly trace: TraceRecorder) {}
+  constructor(private readonly link: TraceLink) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    (args.queryId as TaggedQueryId)[TRACE] = this.trace;
+    (args.queryId as TaggedQueryId)[TRACE] = this.link;
     return args.node;
   }
 
@@ -78,7 +78,7 @@ function tracedDriver(driver: Driver): Driver {
 function tracedConnection(connection: DatabaseConnection): DatabaseConnection {
   return {
     executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      const trace = (query.queryId as TaggedQueryId)[TRACE];
+      const trace = (query.queryId as TaggedQueryId)[TRACE]?.trace;
       if (!trace) return connection.executeQuery<R>(query);
       const start = trace.now();
       // then() rather than an async function: one promise fewer per statement on the hot path.
