@@ -162,12 +162,15 @@ describe.each(testDialects())('resources (%s)', (dialect) => {
 
     it('admin reads recent request logs, without query strings', async () => {
       await server.request('GET', '/api/courses?q=secret-token-in-query');
+      const user = await registerUser(server);
+      await server.request('GET', '/api/me', { token: user.accessToken });
       const logs = await server.request('GET', '/api/logs?limit=50', { token: admin });
       expect(logs.status).toBe(200);
       const entry = logs.body.data.find((l: { path: string }) => l.path === '/api/courses');
-      expect(entry).toMatchObject({ method: 'GET', status: 200, route: '/api/courses' });
+      expect(entry).toMatchObject({ method: 'GET', status: 200, route: '/api/courses', userId: null, ip: '127.0.0.1', requestId: expect.any(String), durationMs: expect.any(Number) });
+      expect(Date.now() - Date.parse(entry.createdAt)).toBeLessThan(60_000);
+      expect(logs.body.data.find((l: { path: string }) => l.path === '/api/me')).toMatchObject({ status: 200, route: '/api/me', userId: user.user.id });
       expect(JSON.stringify(logs.body)).not.toContain('secret-token-in-query');
-      const user = await registerUser(server);
       expect(isProblem(await server.request('GET', '/api/logs', { token: user.accessToken }), 403)).toBe(true);
     });
   });
