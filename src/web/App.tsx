@@ -9,7 +9,7 @@ import { ResponsePanel } from './components/ResponsePanel.tsx';
 import { Scratchpad } from './components/Scratchpad.tsx';
 import { Tabs } from './components/Tabs.tsx';
 import { sendOpenRequest } from './http/run.ts';
-import { saveOpenRequest } from './state/collections.ts';
+import { saveOpenRequestToTarget } from './state/collections.ts';
 import { saveStatus } from './state/persist.ts';
 import { lab, useLab } from './state/store.ts';
 
@@ -31,7 +31,7 @@ export function App() {
         void sendOpenRequest();
       } else if (e.key === 's' && view === 'client') {
         e.preventDefault();
-        saveOpenRequest();
+        saveOpenRequestToTarget();
       }
     };
     addEventListener('keydown', onKey);

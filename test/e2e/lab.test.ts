@@ -28,6 +28,19 @@ async function setScript(tab: 'Tests' | 'Pre-request script', code: string) {
   await editor.fill(code);
 }
 
+/** The collections tree as names: a collection or folder is [name, children], a request "GET name". */
+function treeShape() {
+  return page.getByRole('list', { name: 'Collections' }).evaluate((root) => {
+    const walk = (list: Element | null): unknown[] =>
+      [...(list?.children ?? [])].map((li) => {
+        const details = li.querySelector(':scope > details');
+        if (!details) return li.querySelector('.open-request')?.textContent?.trim();
+        return [details.querySelector(':scope > summary')?.textContent?.trim(), walk(details.querySelector(':scope > ul'))];
+      });
+    return walk(root);
+  });
+}
+
 async function setJsonBody(json: string) {
   await page.getByRole('tab', { name: 'Body' }).click();
   await page.getByRole('radio', { name: 'JSON' }).check();
@@ -121,6 +134,37 @@ describe('the lab page', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await tree.getByRole('button', { name: 'Delete First', exact: true }).click();
     await expect.poll(names).toEqual(['GET Second', 'GET Renamed']);
+  });
+
+  it('saves a request into a nested folder, moves one into a folder, and duplicates the collection', async () => {
+    const tree = page.getByRole('list', { name: 'Collections' });
+    await page.getByRole('button', { name: 'New collection' }).click();
+    await tree.getByRole('button', { name: 'Add a folder to Collection 1' }).click();
+    page.once('dialog', (dialog) => void dialog.accept('Auth'));
+    await tree.getByRole('button', { name: 'Rename New folder' }).click();
+    await tree.getByRole('button', { name: 'Add a folder to Auth' }).click();
+    page.once('dialog', (dialog) => void dialog.accept('Tokens'));
+    await tree.getByRole('button', { name: 'Rename New folder' }).click();
+
+    await page.getByRole('textbox', { name: 'Request name' }).fill('Me');
+    await page.getByRole('combobox', { name: 'Save in' }).selectOption({ label: 'Collection 1 / Auth / Tokens' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'New request' }).click();
+    await page.getByRole('textbox', { name: 'Request name' }).fill('List');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(treeShape).toEqual([['Collection 1', [['Auth', [['Tokens', ['GET Me']]]], 'GET List']]]);
+
+    await tree.getByRole('button', { name: 'Move List to a folder' }).click();
+    await tree.getByRole('combobox', { name: 'Move List to' }).selectOption({ label: 'Collection 1 / Auth' });
+    await expect.poll(treeShape).toEqual([['Collection 1', [['Auth', [['Tokens', ['GET Me']], 'GET List']]]]]);
+    // Save now updates it where it went, not where it was.
+    await page.getByRole('textbox', { name: 'Request name' }).fill('List all');
+    await page.keyboard.press('Control+s');
+    await expect.poll(treeShape).toEqual([['Collection 1', [['Auth', [['Tokens', ['GET Me']], 'GET List all']]]]]);
+
+    await tree.getByRole('button', { name: 'Duplicate Collection 1' }).click();
+    const copy = [['Auth', [['Tokens', ['GET Me']], 'GET List all']]];
+    await expect.poll(treeShape).toEqual([['Collection 1', copy], ['Collection 1 copy', copy]]);
   });
 
   it('imports a Postman environment file and uses its variables', async () => {

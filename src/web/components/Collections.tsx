@@ -2,11 +2,28 @@ import { useRef, useState } from 'react';
 import type { Collection, Item } from '../../scripting/model.ts';
 import { exportCollectionFile, importFile } from '../http/files.ts';
 import { runCollectionInLab } from '../http/run.ts';
-import { addFolder, createCollection, deleteCollection, deleteItem, duplicateItem, moveItem, newOpenRequest, openRequest, renameCollection, renameItem, setFolderScripts, updateCollection } from '../state/collections.ts';
-import { OwnerSettings } from './OwnerSettings.tsx';
+import {
+  addFolder,
+  createCollection,
+  deleteCollection,
+  deleteItem,
+  duplicateCollection,
+  duplicateItem,
+  moveItem,
+  moveItemTo,
+  newOpenRequest,
+  openRequest,
+  renameCollection,
+  renameItem,
+  setFolderScripts,
+  updateCollection,
+} from '../state/collections.ts';
 import { useLab } from '../state/store.ts';
-import { useSession } from '../state/session.ts';
-import { TestResults } from './TestResults.tsx';
+import { containsId } from '../state/tree.ts';
+import { DestinationSelect } from './DestinationSelect.tsx';
+import { Icon } from './Icon.tsx';
+import { OwnerSettings } from './OwnerSettings.tsx';
+import { RunnerSummary } from './RunnerSummary.tsx';
 
 export function Collections() {
   const collections = useLab((s) => s.collections);
@@ -39,13 +56,13 @@ export function Collections() {
           <input ref={fileInput} type="file" accept=".json,application/json" className="visually-hidden" aria-label="Import a Postman collection or environment file" onChange={(e) => void onImport(e.target.files)} />
         </label>
       </div>
-      <p role="status" className="muted">
+      <p role="status" className="muted import-message">
         {message}
       </p>
       {collections.length === 0 && <p className="muted">No collections yet. Save a request (Ctrl+S) or import a Postman v2.1 file.</p>}
       <ul className="tree" aria-label="Collections">
         {collections.map((collection) => (
-          <CollectionNode key={collection.id} collection={collection} openId={openId} />
+          <CollectionNode key={collection.id} collection={collection} collections={collections} openId={openId} />
         ))}
       </ul>
       <RunnerSummary />
@@ -53,7 +70,7 @@ export function Collections() {
   );
 }
 
-function CollectionNode({ collection, openId }: { collection: Collection; openId: string }) {
+function CollectionNode({ collection, collections, openId }: { collection: Collection; collections: Collection[]; openId: string }) {
   const [settings, setSettings] = useState(false);
   return (
     <li className="collection">
@@ -70,6 +87,9 @@ function CollectionNode({ collection, openId }: { collection: Collection; openId
           </button>
           <button type="button" onClick={() => addFolder(collection.id)} aria-label={`Add a folder to ${collection.name}`}>
             + Folder
+          </button>
+          <button type="button" onClick={() => duplicateCollection(collection.id)} aria-label={`Duplicate ${collection.name}`}>
+            Duplicate
           </button>
           <button type="button" aria-expanded={settings} onClick={() => setSettings(!settings)} aria-label={`Scripts and variables of ${collection.name}`}>
             Scripts
@@ -90,13 +110,13 @@ function CollectionNode({ collection, openId }: { collection: Collection; openId
             onVariables={(variables) => updateCollection(collection.id, { variables })}
           />
         )}
-        <ItemList items={collection.items} collection={collection} openId={openId} />
+        <ItemList items={collection.items} collection={collection} collections={collections} openId={openId} />
       </details>
     </li>
   );
 }
 
-function ItemList({ items, collection, openId }: { items: Item[]; collection: Collection; openId: string }) {
+function ItemList({ items, collection, collections, openId }: { items: Item[]; collection: Collection; collections: Collection[]; openId: string }) {
   if (items.length === 0) return <p className="muted empty">Empty</p>;
   return (
     <ul>
@@ -105,17 +125,19 @@ function ItemList({ items, collection, openId }: { items: Item[]; collection: Co
           {item.kind === 'folder' ? (
             <details open>
               <summary>
-                <span className="node-name">📁 {item.name}</span>
+                <span className="node-name">
+                  <Icon name="folder" /> {item.name}
+                </span>
               </summary>
-              <ItemActions item={item} collection={collection} />
-              <ItemList items={item.items} collection={collection} openId={openId} />
+              <ItemActions item={item} collection={collection} collections={collections} />
+              <ItemList items={item.items} collection={collection} collections={collections} openId={openId} />
             </details>
           ) : (
             <div className="request-node">
               <button type="button" className={`open-request${item.id === openId ? ' current' : ''}`} aria-current={item.id === openId ? 'true' : undefined} onClick={() => openRequest(collection.id, item)}>
                 <span className={`method method-${item.method.toLowerCase()}`}>{item.method}</span> {item.name}
               </button>
-              <ItemActions item={item} collection={collection} />
+              <ItemActions item={item} collection={collection} collections={collections} />
             </div>
           )}
         </li>
@@ -124,66 +146,65 @@ function ItemList({ items, collection, openId }: { items: Item[]; collection: Co
   );
 }
 
-function ItemActions({ item, collection }: { item: Item; collection: Collection }) {
+function ItemActions({ item, collection, collections }: { item: Item; collection: Collection; collections: Collection[] }) {
   const [settings, setSettings] = useState(false);
+  const [moving, setMoving] = useState(false);
   return (
-    <span className="node-actions" role="group" aria-label={`${item.name} actions`}>
-      {item.kind === 'folder' && (
-        <>
-          <button type="button" className="icon" aria-label={`Run folder ${item.name}`} onClick={() => void runCollectionInLab(collection.id, item.id)}>
-            ▶
-          </button>
-          <button type="button" className="icon" aria-expanded={settings} aria-label={`Scripts of folder ${item.name}`} onClick={() => setSettings(!settings)}>
-            {'{}'}
-          </button>
-        </>
+    <>
+      <span className="node-actions" role="group" aria-label={`${item.name} actions`}>
+        {item.kind === 'folder' && (
+          <>
+            <button type="button" className="icon" aria-label={`Run folder ${item.name}`} onClick={() => void runCollectionInLab(collection.id, item.id)}>
+              <Icon name="play" />
+            </button>
+            <button type="button" className="icon" aria-expanded={settings} aria-label={`Scripts of folder ${item.name}`} onClick={() => setSettings(!settings)}>
+              {'{}'}
+            </button>
+            <button type="button" className="icon" aria-label={`Add a folder to ${item.name}`} onClick={() => addFolder(collection.id, item.id)}>
+              <Icon name="folderPlus" />
+            </button>
+          </>
+        )}
+        <button type="button" className="icon" aria-label={`Move ${item.name} up`} onClick={() => moveItem(collection.id, item.id, -1)}>
+          <Icon name="up" />
+        </button>
+        <button type="button" className="icon" aria-label={`Move ${item.name} down`} onClick={() => moveItem(collection.id, item.id, 1)}>
+          <Icon name="down" />
+        </button>
+        <button type="button" className="icon" aria-expanded={moving} aria-label={`Move ${item.name} to a folder`} onClick={() => setMoving(!moving)}>
+          <Icon name="move" />
+        </button>
+        <button type="button" className="icon" aria-label={`Rename ${item.name}`} onClick={() => rename(item.name, (name) => renameItem(collection.id, item.id, name))}>
+          <Icon name="pencil" />
+        </button>
+        <button type="button" className="icon" aria-label={`Duplicate ${item.name}`} onClick={() => duplicateItem(collection.id, item.id)}>
+          <Icon name="copy" />
+        </button>
+        <button type="button" className="icon" aria-label={`Delete ${item.name}`} onClick={() => confirm(`Delete "${item.name}"?`) && deleteItem(collection.id, item.id)}>
+          <Icon name="trash" />
+        </button>
+        {settings && item.kind === 'folder' && <OwnerSettings name={item.name} scripts={item.scripts} onScripts={(scripts) => setFolderScripts(collection.id, item.id, scripts)} />}
+      </span>
+      {moving && (
+        <span className="move-to">
+          <DestinationSelect
+            label={`Move ${item.name} to`}
+            placeholder="Move to …"
+            collections={collections}
+            // A folder cannot go into itself or into one of its own folders.
+            exclude={(d) => d.folderId !== undefined && containsId(item, d.folderId)}
+            onChange={(destination) => {
+              setMoving(false);
+              moveItemTo(collection.id, item.id, destination);
+            }}
+          />
+        </span>
       )}
-      <button type="button" className="icon" aria-label={`Move ${item.name} up`} onClick={() => moveItem(collection.id, item.id, -1)}>
-        ↑
-      </button>
-      <button type="button" className="icon" aria-label={`Move ${item.name} down`} onClick={() => moveItem(collection.id, item.id, 1)}>
-        ↓
-      </button>
-      <button type="button" className="icon" aria-label={`Rename ${item.name}`} onClick={() => rename(item.name, (name) => renameItem(collection.id, item.id, name))}>
-        ✎
-      </button>
-      <button type="button" className="icon" aria-label={`Duplicate ${item.name}`} onClick={() => duplicateItem(collection.id, item.id)}>
-        ⧉
-      </button>
-      <button type="button" className="icon" aria-label={`Delete ${item.name}`} onClick={() => confirm(`Delete "${item.name}"?`) && deleteItem(collection.id, item.id)}>
-        🗑
-      </button>
-      {settings && item.kind === 'folder' && <OwnerSettings name={item.name} scripts={item.scripts} onScripts={(scripts) => setFolderScripts(collection.id, item.id, scripts)} />}
-    </span>
+    </>
   );
 }
 
 function rename(current: string, apply: (name: string) => void) {
   const name = prompt('New name', current)?.trim();
   if (name) apply(name);
-}
-
-function RunnerSummary() {
-  const runner = useSession((s) => s.runner);
-  if (!runner) return null;
-  const tests = runner.results.flatMap((r) => r.tests);
-  const passed = tests.filter((t) => t.passed).length;
-  return (
-    <section aria-label="Runner results" className="runner">
-      <h3>
-        Run of {runner.name} {runner.running ? '(running …)' : ''}
-      </h3>
-      <p>
-        {runner.results.length} requests, {passed} of {tests.length} tests passed
-      </p>
-      <ol>
-        {runner.results.map((r, i) => (
-          <li key={i}>
-            <span className={`method method-${r.method.toLowerCase()}`}>{r.method}</span> {r.name} → {r.status ?? r.error}
-            <TestResults tests={r.tests} label={`Test results for ${r.name}`} />
-          </li>
-        ))}
-      </ol>
-    </section>
-  );
 }

@@ -2,10 +2,11 @@ import { useMemo, useState } from 'react';
 import type { KeyValue, RequestBody } from '../../scripting/model.ts';
 import { paramsFromUrl, urlWithParams } from '../http/params.ts';
 import { copySnippet, resolvePreview, sendOpenRequest } from '../http/run.ts';
-import { saveOpenRequest } from '../state/collections.ts';
+import { chooseSaveTarget, saveOpenRequestToTarget, saveTarget } from '../state/collections.ts';
 import { lab, updateRequest, useLab } from '../state/store.ts';
 import { useSession } from '../state/session.ts';
 import { CodeEditor } from './CodeEditor.tsx';
+import { DestinationSelect } from './DestinationSelect.tsx';
 import { KeyValueTable } from './KeyValueTable.tsx';
 import { Tabs } from './Tabs.tsx';
 
@@ -14,6 +15,7 @@ export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTION
 export function RequestBuilder() {
   const request = useLab((s) => s.request);
   const running = useSession((s) => s.running);
+  useSession((s) => s.saveIn); // re-render when the learner picks where Save goes
   // Resolved once per change of the lab state: {{$guid}}-style variables differ on every call.
   const state = useLab((s) => s);
   const preview = useMemo(() => resolvePreview(state, state.request.url), [state]);
@@ -50,7 +52,7 @@ export function RequestBuilder() {
         <button type="submit" className="primary" disabled={running}>
           Send
         </button>
-        <button type="button" onClick={() => saveOpenRequest()} title="Save to a collection (Ctrl+S)">
+        <button type="button" onClick={() => saveOpenRequestToTarget()} title="Save to a collection (Ctrl+S)">
           Save
         </button>
       </form>
@@ -63,6 +65,12 @@ export function RequestBuilder() {
         <label>
           Request name <input aria-label="Request name" value={request.name} onChange={(e) => updateRequest({ name: e.target.value })} />
         </label>
+        {state.collections.length > 0 && (
+          <label>
+            <span aria-hidden="true">Save in </span>
+            <DestinationSelect label="Save in" collections={state.collections} value={saveTarget()} onChange={chooseSaveTarget} />
+          </label>
+        )}
         <span className="copy-buttons">
           <button type="button" onClick={() => copy('curl')}>
             Copy as curl

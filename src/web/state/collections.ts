@@ -1,21 +1,18 @@
 import type { Collection, Folder, Item, LabRequest } from '../../scripting/model.ts';
 import { emptyScripts } from '../../scripting/model.ts';
+import { sessionStore } from './session.ts';
 import { lab, newId, newRequest, type OpenRequest } from './store.ts';
+import { appendItem, copyCollection, type Destination, duplicateInTree, findItem, locationOf, mapItems, moveAmongSiblings, moveToDestination, removeItem, replaceItem, sameDestination } from './tree.ts';
 
-/** Tree edits on collections: every function returns new objects, so React sees the change. */
+/** Collection edits applied to the store; the tree logic itself is in tree.ts. */
+
+export { findItem } from './tree.ts';
 
 export function createCollection(name = 'My collection'): Collection {
   const collection: Collection = { id: newId(), name, items: [], scripts: emptyScripts(), variables: [] };
   lab.set((s) => ({ ...s, collections: [...s.collections, collection] }));
   return collection;
 }
-
-const mapItems = (items: Item[], fn: (item: Item) => Item | null): Item[] =>
-  items.flatMap((item) => {
-    const mapped = fn(item);
-    if (!mapped) return [];
-    return [mapped.kind === 'folder' ? { ...mapped, items: mapItems(mapped.items, fn) } : mapped];
-  });
 
 function editCollection(collectionId: string, edit: (c: Collection) => Collection) {
   lab.set((s) => ({ ...s, collections: s.collections.map((c) => (c.id === collectionId ? edit(c) : c)) }));
@@ -27,6 +24,11 @@ export function renameCollection(collectionId: string, name: string) {
 
 export function deleteCollection(collectionId: string) {
   lab.set((s) => ({ ...s, collections: s.collections.filter((c) => c.id !== collectionId) }));
+}
+
+/** The copy goes right after the original, with new ids, so both can be edited and run apart. */
+export function duplicateCollection(collectionId: string) {
+  lab.set((s) => ({ ...s, collections: s.collections.flatMap((c) => (c.id === collectionId ? [c, copyCollection(c, newId)] : [c])) }));
 }
 
 export function updateCollection(collectionId: string, change: Partial<Collection>) {
@@ -42,51 +44,33 @@ export function renameItem(collectionId: string, itemId: string, name: string) {
 }
 
 export function deleteItem(collectionId: string, itemId: string) {
-  editCollection(collectionId, (c) => ({ ...c, items: mapItems(c.items, (i) => (i.id === itemId ? null : i)) }));
+  editCollection(collectionId, (c) => ({ ...c, items: removeItem(c.items, itemId) }));
 }
 
-const copyItem = (item: Item): Item => (item.kind === 'folder' ? { ...item, id: newId(), items: item.items.map(copyItem) } : { ...item, id: newId() });
-
-/** Puts a copy right after the original, named "… copy". */
 export function duplicateItem(collectionId: string, itemId: string) {
-  const insertCopy = (items: Item[]): Item[] =>
-    items.flatMap((item) => {
-      const inner = item.kind === 'folder' ? { ...item, items: insertCopy(item.items) } : item;
-      return item.id === itemId ? [inner, { ...copyItem(item), name: `${item.name} copy` }] : [inner];
-    });
-  editCollection(collectionId, (c) => ({ ...c, items: insertCopy(c.items) }));
+  editCollection(collectionId, (c) => ({ ...c, items: duplicateInTree(c.items, itemId, newId) }));
 }
 
 /** Moves an item one place up or down among its siblings. */
 export function moveItem(collectionId: string, itemId: string, delta: -1 | 1) {
-  const move = (items: Item[]): Item[] => {
-    const index = items.findIndex((i) => i.id === itemId);
-    if (index !== -1) {
-      const target = index + delta;
-      if (target < 0 || target >= items.length) return items;
-      const next = [...items];
-      [next[index], next[target]] = [next[target]!, next[index]!];
-      return next;
-    }
-    return items.map((i) => (i.kind === 'folder' ? { ...i, items: move(i.items) } : i));
-  };
-  editCollection(collectionId, (c) => ({ ...c, items: move(c.items) }));
+  editCollection(collectionId, (c) => ({ ...c, items: moveAmongSiblings(c.items, itemId, delta) }));
 }
 
-export function addFolder(collectionId: string, name = 'New folder') {
-  const folder: Folder & { kind: 'folder' } = { kind: 'folder', id: newId(), name, items: [], scripts: emptyScripts() };
-  editCollection(collectionId, (c) => ({ ...c, items: [...c.items, folder] }));
+/** Moves an item into a folder or collection; the open request follows if it was the one moved. */
+export function moveItemTo(fromCollectionId: string, itemId: string, to: Destination) {
+  lab.set((s) => {
+    const collections = moveToDestination(s.collections, fromCollectionId, itemId, to);
+    if (collections === s.collections) return s;
+    const target = collections.find((c) => c.id === to.collectionId)!;
+    const followed = findItem(target.items, s.request.id) ? { ...s.request, collectionId: to.collectionId } : s.request;
+    return { ...s, collections, request: followed };
+  });
 }
 
-export function findItem(items: Item[], itemId: string, parents: Folder[] = []): { item: Item; parents: Folder[] } | undefined {
-  for (const item of items) {
-    if (item.id === itemId) return { item, parents };
-    if (item.kind === 'folder') {
-      const found = findItem(item.items, itemId, [...parents, item]);
-      if (found) return found;
-    }
-  }
-  return undefined;
+/** Adds a folder at the top of a collection, or inside another folder. */
+export function addFolder(collectionId: string, parentFolderId?: string, name = 'New folder') {
+  const folder: Item = { kind: 'folder', id: newId(), name, items: [], scripts: emptyScripts() };
+  editCollection(collectionId, (c) => ({ ...c, items: appendItem(c.items, parentFolderId, folder) }));
 }
 
 const asItem = (request: OpenRequest): Item => {
@@ -94,16 +78,32 @@ const asItem = (request: OpenRequest): Item => {
   return { kind: 'request', ...plain };
 };
 
-/** Saves the open request where it came from, or into the first collection (made if there is none). */
-export function saveOpenRequest() {
+/** Where the open request is saved now, if it is. */
+export function openRequestLocation(): Destination | undefined {
   const { request, collections } = lab.get();
-  const target = collections.find((c) => c.id === request.collectionId) ?? collections[0] ?? createCollection();
-  const exists = findItem(target.items, request.id);
-  editCollection(target.id, (c) => ({
-    ...c,
-    items: exists ? mapItems(c.items, (i) => (i.id === request.id ? asItem(request) : i)) : [...c.items, asItem(request)],
-  }));
-  lab.set((s) => ({ ...s, request: { ...s.request, collectionId: target.id } }));
+  const collection = collections.find((c) => c.id === request.collectionId);
+  return collection && locationOf(collection, request.id);
+}
+
+/**
+ * Saves the open request. Without a destination it stays where it is saved (or goes to the first
+ * collection, made if there is none); with one, it is saved there and leaves its old place.
+ */
+export function saveOpenRequest(to?: Destination) {
+  const current = openRequestLocation();
+  const state = lab.get();
+  const destination: Destination = to ?? current ?? { collectionId: (state.collections[0] ?? createCollection()).id };
+  const item = asItem(lab.get().request);
+  lab.set((s) => {
+    let collections = s.collections;
+    if (current && sameDestination(current, destination)) {
+      collections = collections.map((c) => (c.id === destination.collectionId ? { ...c, items: replaceItem(c.items, item) } : c));
+    } else {
+      if (current) collections = collections.map((c) => (c.id === current.collectionId ? { ...c, items: removeItem(c.items, item.id) } : c));
+      collections = collections.map((c) => (c.id === destination.collectionId ? { ...c, items: appendItem(c.items, destination.folderId, item) } : c));
+    }
+    return { ...s, collections, request: { ...s.request, collectionId: destination.collectionId } };
+  });
 }
 
 export function openRequest(collectionId: string | undefined, request: LabRequest) {
@@ -114,3 +114,16 @@ export function openRequest(collectionId: string | undefined, request: LabReques
 export function newOpenRequest() {
   lab.set((s) => ({ ...s, request: newRequest() }));
 }
+
+/** Where Save (the button or Ctrl+S) puts the open request: the place chosen in "Save in", or where it is saved. */
+export function saveTarget(): Destination | undefined {
+  const chosen = sessionStore.get().saveIn;
+  if (chosen && chosen.requestId === lab.get().request.id) return chosen.destination;
+  return openRequestLocation() ?? (lab.get().collections[0] && { collectionId: lab.get().collections[0]!.id });
+}
+
+export function chooseSaveTarget(destination: Destination) {
+  sessionStore.set({ saveIn: { requestId: lab.get().request.id, destination } });
+}
+
+export const saveOpenRequestToTarget = () => saveOpenRequest(saveTarget());

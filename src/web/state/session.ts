@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import type { Destination } from './tree.ts';
 
 /** What the last run produced: shown, not saved. */
 export interface TestOutcome {
@@ -50,6 +51,8 @@ export interface Session {
   console: ConsoleLine[];
   scratchpadRunning: boolean;
   runner?: { name: string; running: boolean; results: { name: string; method: string; url: string; status?: number; tests: TestOutcome[]; error?: string }[] };
+  /** Where Save puts the open request, when the learner chose a place in "Save in". */
+  saveIn?: { requestId: string; destination: Destination };
 }
 
 let session: Session = { running: false, console: [], scratchpadRunning: false };
