@@ -26,8 +26,10 @@ export interface LabRequest {
   id: string;
   name: string;
   method: string;
-  /** As typed, with {{variables}} unresolved; a relative URL goes to the lab server. */
+  /** As typed, with {{variables}} unresolved; a relative URL goes to the lab server. Its query holds the enabled parameters only. */
   url: string;
+  /** The query table when a row in it is disabled (Postman keeps those in the table, not in the URL); see params.ts. */
+  params?: KeyValue[];
   headers: KeyValue[];
   body: RequestBody;
   auth: RequestAuth;

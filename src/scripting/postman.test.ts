@@ -36,6 +36,11 @@ export function realisticCollection(): Collection {
             name: 'List courses',
             method: 'GET',
             url: '{{baseUrl}}/api/courses?page=1&limit=5',
+            params: [
+              { key: 'page', value: '1', enabled: true },
+              { key: 'debug', value: 'true', enabled: false },
+              { key: 'limit', value: '5', enabled: true },
+            ],
             headers: [{ key: 'X-Debug', value: '1', enabled: false }],
             body: { mode: 'none' },
             auth: { type: 'bearer', token: '{{token}}' },
@@ -99,6 +104,9 @@ describe('exportCollection', () => {
     const list = json.item[1].item[0];
     expect(list.request.auth).toEqual({ type: 'bearer', bearer: [{ key: 'token', value: '{{token}}', type: 'string' }] });
     expect(list.request.header).toEqual([{ key: 'X-Debug', value: '1', disabled: true }]);
+    // Postman keeps a disabled query parameter in the URL's query list, not in raw.
+    expect(list.request.url.raw).toBe('{{baseUrl}}/api/courses?page=1&limit=5');
+    expect(list.request.url.query).toEqual([{ key: 'page', value: '1' }, { key: 'debug', value: 'true', disabled: true }, { key: 'limit', value: '5' }]);
     expect(json.item[1].item[1].item[0].request.body).toEqual({ mode: 'urlencoded', urlencoded: [{ key: 'a', value: '{{$randomInt}}' }, { key: 'b', value: '2', disabled: true }] });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });

@@ -6,6 +6,7 @@
 import sdk from 'postman-collection';
 import { randomUuid } from './ids.ts';
 import type { Collection, Environment, Folder, Item, KeyValue, LabRequest, RequestAuth, RequestBody, Scripts } from './model.ts';
+import { queryTable, storedParams } from './params.ts';
 
 export const COLLECTION_SCHEMA_V21 = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
@@ -69,13 +70,21 @@ function bodyOf(request: sdk.Request): RequestBody {
   return { mode: 'none' };
 }
 
+/** Postman's URL string leaves disabled parameters out; the table keeps them. */
+function paramsOf(url: sdk.Url): KeyValue[] | undefined {
+  const query = url.query.all() as { key?: string | null; value?: unknown; disabled?: boolean }[];
+  return storedParams(query.map((q) => ({ key: text(q.key), value: text(q.value), enabled: !q.disabled })));
+}
+
 function requestOf(item: sdk.Item): LabRequest {
   const request = item.request;
+  const params = paramsOf(request.url);
   return {
     id: newId(),
     name: item.name,
     method: (request.method || 'GET').toUpperCase(),
     url: request.url.toString(),
+    ...(params ? { params } : {}),
     headers: request.headers.all().map((h) => ({ key: text(h.key), value: text(h.value), enabled: !h.disabled })),
     body: bodyOf(request),
     // Postman requests without auth inherit their folder's or collection's; the lab has auth on requests only.
@@ -144,6 +153,13 @@ function itemDefinition(item: Item): sdk.ItemDefinition | sdk.ItemGroupDefinitio
   };
 }
 
+/** The library parsed the enabled parameters from the URL; the disabled ones go back in their places. */
+function queryWithDisabled(parsed: unknown, request: LabRequest): unknown[] | undefined {
+  if (!request.params?.some((p) => !p.enabled)) return undefined;
+  const enabled = Array.isArray(parsed) ? [...parsed] : [];
+  return queryTable(request.url, request.params).map((row) => (row.enabled ? (enabled.shift() ?? { key: row.key, value: row.value }) : { key: row.key, value: row.value, disabled: true }));
+}
+
 /** The library writes URLs as parts only; Postman shows `raw`, so it goes back in. */
 function withRawUrls(items: unknown[], source: Item[]) {
   items.forEach((entry, index) => {
@@ -151,7 +167,8 @@ function withRawUrls(items: unknown[], source: Item[]) {
     if (!isObject(entry) || !original) return;
     if (original.kind === 'folder' && Array.isArray(entry.item)) withRawUrls(entry.item, original.items);
     if (original.kind === 'request' && isObject(entry.request) && isObject(entry.request.url)) {
-      entry.request.url = { raw: original.url, ...entry.request.url };
+      const query = queryWithDisabled(entry.request.url.query, original);
+      entry.request.url = { raw: original.url, ...entry.request.url, ...(query ? { query } : {}) };
     }
   });
 }

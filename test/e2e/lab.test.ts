@@ -63,6 +63,20 @@ describe('the lab page', () => {
     expect(await response().textContent()).toContain('does not know who you are');
   });
 
+  it('keeps a disabled query parameter in the table but out of the URL, and keeps the #fragment', async () => {
+    const url = page.getByRole('textbox', { name: 'Request URL' });
+    await url.fill('/api/courses?limit=2&q=web#top');
+    await page.getByRole('tab', { name: /^Params/ }).click();
+    const table = page.getByRole('table', { name: 'Query parameter' });
+    await table.getByRole('checkbox', { name: 'Use q' }).uncheck();
+    expect(await url.inputValue()).toBe('/api/courses?limit=2#top');
+    expect(await table.getByRole('checkbox', { name: 'Use q' }).isChecked()).toBe(false);
+    await table.getByRole('textbox', { name: 'Query parameter value for limit' }).fill('3');
+    expect(await url.inputValue()).toBe('/api/courses?limit=3#top');
+    await table.getByRole('checkbox', { name: 'Use q' }).check();
+    expect(await url.inputValue()).toBe('/api/courses?limit=3&q=web#top');
+  });
+
   it('runs a login script that saves {{token}}, then /api/me passes its tests', { timeout: 60_000 }, async () => {
     await setUrl('POST', '/api/auth/login');
     await setJsonBody(JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }));

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { KeyValue, RequestBody } from '../../scripting/model.ts';
-import { paramsFromUrl, urlWithParams } from '../http/params.ts';
+import { queryTable, storedParams, urlWithParams } from '../../scripting/params.ts';
 import { copySnippet, resolvePreview, sendOpenRequest } from '../http/run.ts';
 import { chooseSaveTarget, saveOpenRequestToTarget, saveTarget } from '../state/collections.ts';
 import { lab, updateRequest, useLab } from '../state/store.ts';
@@ -20,7 +20,7 @@ export function RequestBuilder() {
   const state = useLab((s) => s);
   const preview = useMemo(() => resolvePreview(state, state.request.url), [state]);
   const [copied, setCopied] = useState('');
-  const params = useMemo(() => paramsFromUrl(request.url), [request.url]);
+  const params = useMemo(() => queryTable(request.url, request.params), [request.url, request.params]);
   const resolve = (text: string) => resolvePreview(lab.get(), text);
 
   const copy = async (kind: 'curl' | 'fetch') => {
@@ -86,7 +86,7 @@ export function RequestBuilder() {
       <Tabs
         label="Request parts"
         tabs={[
-          { id: 'params', label: `Params${params.length ? ` (${params.length})` : ''}`, render: () => <KeyValueTable label="Query parameter" resolve={resolve} rows={params} onChange={(rows) => updateRequest({ url: urlWithParams(request.url, rows) })} /> },
+          { id: 'params', label: `Params${params.length ? ` (${params.length})` : ''}`, render: () => <KeyValueTable label="Query parameter" resolve={resolve} rows={params} onChange={(rows) => updateRequest({ url: urlWithParams(request.url, rows), params: storedParams(rows) })} /> },
           { id: 'headers', label: `Headers${request.headers.length ? ` (${request.headers.length})` : ''}`, render: () => <KeyValueTable label="Header" resolve={resolve} rows={request.headers} onChange={(headers) => updateRequest({ headers })} /> },
           { id: 'body', label: 'Body', render: () => <BodyEditor body={request.body} /> },
           { id: 'auth', label: 'Auth', render: () => <AuthEditor /> },
