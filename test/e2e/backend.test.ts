@@ -56,3 +56,37 @@ describe('your backend in the lab', () => {
     await expect.poll(() => grid.getByRole('cell').allTextContents()).toEqual(['rex', 'tom']);
   });
 });
+
+describe('what a workspace serves in the browser', () => {
+  const PAGE_AND_SCRIPT = `const app = require("express")();
+app.get("/page", (req, res) => {
+  res.set("Content-Security-Policy", "default-src * 'unsafe-inline'");
+  res.send('<!doctype html><title>…</title><script>try { indexedDB.open("lab"); document.title = "storage of " + origin; } catch (e) { document.title = "blocked: " + e.name; }</script>');
+});
+app.get("/evil.js", (req, res) => res.type("js").send("window.pwned = true;"));
+app.listen(3000);
+`;
+
+  it("runs in an opaque origin: it cannot read the lab's storage, and the lab page cannot run it as a script", async () => {
+    const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string };
+    const deployed = await server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source: PAGE_AND_SCRIPT } });
+    expect(deployed.status).toBe(200);
+    // The lab page's CSP allows 'self' scripts; the sandbox refuses to be one.
+    const loaded = await page.evaluate(
+      (src) =>
+        new Promise<string>((resolve) => {
+          const script = document.createElement('script');
+          script.src = src;
+          script.onload = () => resolve('loaded');
+          script.onerror = () => resolve('refused');
+          document.head.append(script);
+        }),
+      `/sandbox/${ws.id}/evil.js`,
+    );
+    expect(loaded).toBe('refused');
+    expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
+    // A visitor who opens the link: the page's script runs, but not as the lab.
+    await page.goto(`${server.url}/sandbox/${ws.id}/page`);
+    await expect.poll(() => page.title()).toMatch(/^blocked: SecurityError/);
+  });
+});

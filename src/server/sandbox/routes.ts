@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../errors.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
+import { FORCED_HEADERS, learnerHeader, refusedDestination } from './headers.ts';
 import type { SandboxRequest, SandboxResponse } from './types.ts';
 
 const WORKSPACE_ID = /^[a-z0-9]{1,32}$/;
@@ -15,6 +16,17 @@ const RESERVED_HEADERS = new Set(['connection', 'content-length', 'transfer-enco
 export async function sandboxRoutes(app: FastifyInstance) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // Last word on every answer under /sandbox (learner code, our problems, redirects): see headers.ts.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.headers(FORCED_HEADERS);
+    done(null, payload);
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    const destination = refusedDestination(request.headers);
+    if (destination === null) return done();
+    // No done(): the problem is the answer, and learner code never runs.
+    sendProblem(reply, 403, `A page of this lab may not load /sandbox/… as a ${destination} (Sec-Fetch-Dest): what a workspace serves never runs as the lab. Open the link, or call it with fetch.`, { type: 'sandbox-destination' });
+  });
 
   const serve = async (request: FastifyRequest<{ Params: { id: string; '*'?: string } }>, reply: FastifyReply) => {
     const { id } = request.params;
@@ -32,7 +44,9 @@ export async function sandboxRoutes(app: FastifyInstance) {
     if (request.trace) addSandboxSteps(request.trace, sandboxRequest, response);
     reply.code(response.status);
     for (const [name, value] of Object.entries(response.headers)) {
-      if (!RESERVED_HEADERS.has(name.toLowerCase())) reply.header(name, value);
+      if (RESERVED_HEADERS.has(name.toLowerCase())) continue;
+      const allowed = learnerHeader(name, value, id);
+      if (allowed !== undefined) reply.header(name, allowed);
     }
     return reply.send(response.body);
   };
