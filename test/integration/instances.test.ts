@@ -77,6 +77,29 @@ describe.runIf(hasPostgres && hasRedis)('two instances sharing PostgreSQL and Re
     expect(seen).toBe('two');
   });
 
+  it('a reset on one instance reaches the other: its collections work on the emptied database', async () => {
+    const ws = (await a.request('POST', '/api/workspaces')).body as { id: string; key: string };
+    const key = { 'x-workspace-key': ws.key };
+    const source = 'const app = require("express")();\napp.post("/notes", async (req, res) => res.status(201).json(await db.notes.insertOne({ text: "n" })));\napp.get("/notes", async (req, res) => res.json(await db.notes.find({})));\n';
+    expect((await a.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: key, body: { source } })).status).toBe(200);
+    expect((await b.request('POST', `/sandbox/${ws.id}/notes`)).status).toBe(201);
+    const events = new Redis(REDIS_TEST_URL);
+    const heard: unknown[] = [];
+    events.on('message', (_channel: string, text: string) => heard.push(JSON.parse(text)));
+    await events.subscribe(`${prefix}sandbox`);
+    try {
+      expect((await a.request('POST', `/api/workspaces/${ws.id}/reset`, { headers: key })).status).toBe(204);
+      for (let i = 0; i < 40 && !heard.some(isReset(ws.id)); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(heard.some(isReset(ws.id)), 'the reset is published to the other instances').toBe(true);
+    } finally {
+      events.disconnect();
+    }
+    const listed = await b.request('GET', `/sandbox/${ws.id}/notes`);
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.body).toEqual([]);
+    expect((await b.request('POST', `/sandbox/${ws.id}/notes`)).status).toBe(201);
+  });
+
   it('the auth limit holds across instances: counted in Redis, not per process', async () => {
     const redis = new Redis(REDIS_TEST_URL);
     for (const key of await redis.keys(`${prefix}*`)) await redis.del(key);
@@ -91,6 +114,8 @@ describe.runIf(hasPostgres && hasRedis)('two instances sharing PostgreSQL and Re
     redis.disconnect();
   });
 });
+
+const isReset = (workspaceId: string) => (event: unknown) => (event as { type?: string; workspaceId?: string }).type === 'reset' && (event as { workspaceId?: string }).workspaceId === workspaceId;
 
 function redisReady(server: TestServer) {
   return server.app.redisStatus() === 'ready';

@@ -21,6 +21,8 @@ declare module 'fastify' {
     workspaceCode(id: string): Promise<WorkspaceCode | undefined>;
     /** Tells this and every other instance that a workspace's code changed. */
     workspaceDeployed(id: string): void;
+    /** Tells the other instances that a workspace's database was emptied. */
+    workspaceReset(id: string): void;
   }
 }
 
@@ -39,8 +41,12 @@ async function sandboxPlugin(app: FastifyInstance, options: { redis?: Redis; red
   sandbox.onLog((line) => bus.publish({ type: 'log', line }));
   bus.on((event) => {
     if (event.type === 'log') return logs.append(event.line);
+    // The instance that sent the event has done its part already.
+    if (event.type === 'reset') {
+      if (event.instance !== instance) void sandbox.forgetTables(event.workspaceId).catch(() => {});
+      return;
+    }
     cache.delete(event.workspaceId);
-    // The instance that deployed has loaded the new code already; the others drop their copy.
     if (event.instance !== instance) void sandbox.unload(event.workspaceId);
   });
 
@@ -50,6 +56,9 @@ async function sandboxPlugin(app: FastifyInstance, options: { redis?: Redis; red
   app.decorate('workspaceDeployed', (id: string) => {
     cache.delete(id);
     bus.publish({ type: 'deployed', workspaceId: id, instance });
+  });
+  app.decorate('workspaceReset', (id: string) => {
+    bus.publish({ type: 'reset', workspaceId: id, instance });
   });
   app.decorate('workspaceCode', async (id: string) => {
     const cached = cache.get(id);

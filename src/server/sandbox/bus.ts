@@ -5,8 +5,8 @@ import type { LogLine } from './types.ts';
 export type SandboxEvent = { type: 'deployed'; workspaceId: string; instance: string } | { type: 'reset'; workspaceId: string; instance: string } | { type: 'log'; line: LogLine };
 
 /**
- * What one instance must tell the others: code was deployed (drop the loaded copy), a log line
- * was written (for every instance's SSE listeners). Redis pub/sub when configured; in-process
+ * What one instance must tell the others: code was deployed (drop the loaded copy), a database was
+ * reset (forget its tables), a log line was written (for every instance's SSE listeners). Redis pub/sub when configured; in-process
  * otherwise. Pub/sub is fire-and-forget: an instance that misses a deploy still serves the new
  * code, because it compares the code's version before each request (see plugins/sandbox.ts).
  */

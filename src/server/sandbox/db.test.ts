@@ -115,6 +115,22 @@ for (const dialect of testDialects()) {
       expect((await t.request('alpha', 'POST', '/setup')).json()).toEqual({ ok: true });
     });
 
+    it('a reset by another process: documents work again at once, without waiting to hear of it', async () => {
+      // A second sandbox over the same database is what a second instance of the lab is.
+      const other = testSandbox({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, workers: 1 });
+      try {
+        for (const s of [t, other]) expect(await s.load('gamma', app)).toMatchObject({ ok: true });
+        expect((await other.request('gamma', 'POST', '/docs')).status).toBe(200);
+        await t.sandbox.reset('gamma');
+        const after = await other.request('gamma', 'GET', '/docs');
+        expect(after.status, after.body).toBe(200);
+        expect(after.json()).toMatchObject({ older: [], inList: 0 });
+        expect((await other.request('gamma', 'POST', '/docs')).status).toBe(200);
+      } finally {
+        await other.sandbox.close();
+      }
+    });
+
     if (dialect === 'sqlite') {
       it('refuses statements that reach outside the workspace file', async () => {
         for (const sql of ["ATTACH DATABASE '/tmp/other.sqlite' AS other", "VACUUM INTO '/tmp/copy.sqlite'", 'PRAGMA max_page_count = 100000000', '/* x */ attach \'x\' as y']) {

@@ -386,6 +386,12 @@ function hasOperators(update: Doc) {
   return keys.length > 0 && keys.every((k) => k.startsWith('$'));
 }
 
+/** PostgreSQL's undefined_table, or SQLite's message, about our own table. */
+function isMissingDocumentsTable(error: unknown) {
+  const e = error as { code?: unknown; message?: unknown };
+  return (e?.code === '42P01' || /no such table/i.test(String(e?.message))) && String(e?.message).includes('_lab_documents');
+}
+
 class Documents {
   private ready: Promise<void> | null = null;
   constructor(private dialect: Dialect, private postgres: boolean) {}
@@ -482,7 +488,21 @@ class Documents {
     return { acknowledged: true, matchedCount: targets.length, modifiedCount: modified, upsertedCount: 0, upsertedId: null };
   }
 
+  /**
+   * Another process (an instance that served POST …/reset) may have dropped the table since we
+   * created it: the bus says so, but a message can be missed, so a missing table is also retried once.
+   */
   async run(op: string, args: Doc): Promise<unknown> {
+    try {
+      return await this.runOnce(op, args);
+    } catch (error) {
+      if (!isMissingDocumentsTable(error)) throw error;
+      this.forget();
+      return this.runOnce(op, args);
+    }
+  }
+
+  private async runOnce(op: string, args: Doc): Promise<unknown> {
     const collection = String(args.collection);
     const options = isPlainObject(args.options) ? args.options : {};
     switch (op) {
@@ -568,6 +588,11 @@ export class WorkspaceDb {
 
   async reset() {
     await this.dialect.reset();
+    this.documents.forget();
+  }
+
+  /** Another instance reset this database: what we know about its tables is stale. */
+  forgetTables() {
     this.documents.forget();
   }
 

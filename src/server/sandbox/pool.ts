@@ -30,6 +30,8 @@ export interface Sandbox {
   reset(workspaceId: string): Promise<void>;
   /** Forgets a workspace's loaded code in this process (another instance deployed new code). */
   unload(workspaceId: string): Promise<void>;
+  /** Forgets what this process knows about a workspace's tables (another instance reset its database). */
+  forgetTables(workspaceId: string): Promise<void>;
   /** console.* output and errors of learner code. */
   onLog(listener: (line: LogLine) => void): () => void;
   close(): Promise<void>;
@@ -199,7 +201,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         pending.resolve({ ok: false, errors: [{ line: 1, column: 1, message: `Your code ran for more than ${timeoutMs} ms while loading and was stopped` }] } satisfies LoadResult);
       } else if (DATABASE_OPS.has(m.op) && stuck) {
         pending.reject(new Error(`The statement ran for more than ${timeoutMs} ms and was stopped`));
-      } else if (m.op === 'unload') {
+      } else if (m.op === 'unload' || m.op === 'forgetTables') {
         pending.resolve(null);
       } else {
         pending.reject(new Error(`The sandbox thread was restarted (${reason}); try again`));
@@ -304,6 +306,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       const slot = slotFor(workspaceId, false);
       if (!slot) return;
       await send<null>(workspaceId, { op: 'unload', workspaceId });
+    },
+    async forgetTables(workspaceId) {
+      if (!slotFor(workspaceId, false)) return;
+      await send<null>(workspaceId, { op: 'forgetTables', workspaceId });
     },
     onLog(listener) {
       listeners.add(listener);

@@ -32,6 +32,7 @@ export type ToWorker =
   | { id: number; op: 'sql'; workspaceId: string; sql: string; params: unknown[] }
   | { id: number; op: 'reset'; workspaceId: string }
   | { id: number; op: 'unload'; workspaceId: string }
+  | { id: number; op: 'forgetTables'; workspaceId: string }
   | { id: number; op: 'schema'; workspaceId: string }
   | { id: number; op: 'rows'; workspaceId: string; request: RowsRequest }
   | { id: number; op: 'explain'; workspaceId: string; sql: string; params: unknown[] }
@@ -191,6 +192,9 @@ async function run(message: Exclude<ToWorker, { op: 'ping' }>): Promise<WorkerVa
     case 'explain':
       checkWorkspaceId(message.workspaceId);
       return database(message.workspaceId).explain(message.sql, message.params);
+    case 'forgetTables':
+      databases.get(message.workspaceId)?.db.forgetTables();
+      return null;
     case 'unload': {
       const ws = workspaces.get(message.workspaceId);
       if (ws) retire(ws);

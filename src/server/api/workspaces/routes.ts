@@ -113,6 +113,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       await requireWorkspaceKey(app, request, request.params.id);
       await app.sandbox.reset(request.params.id);
+      app.workspaceReset(request.params.id);
       return reply.code(204).send();
     },
   });
