@@ -1,6 +1,6 @@
 /** Running a whole collection (or one folder) in order, variables flowing from request to request. */
 import type { Collection, Folder, Item, LabRequest } from './model.ts';
-import { type ConsoleLine, type RequestRunResult, runRequest, type Send } from './runner.ts';
+import { type ConsoleLine, type RequestRunResult, type RunProgress, runRequest, type Send } from './runner.ts';
 import type { VariableScopes } from './types.ts';
 
 export interface RunCollectionOptions {
@@ -16,6 +16,9 @@ export interface RunCollectionOptions {
   console?: (line: ConsoleLine) => void;
   /** Called after each request, for a live view. */
   onResult?: (result: CollectionRunResult) => void;
+  /** Called as each request goes (see RunProgress). */
+  onProgress?: (progress: RunProgress) => void;
+  environmentName?: string;
   /** Stops before the next request. */
   signal?: AbortSignal;
   iteration?: number;
@@ -88,7 +91,9 @@ export async function runCollection(collection: Collection, options: RunCollecti
       baseUrl: options.baseUrl,
       send: options.send,
       console: options.console,
+      onProgress: options.onProgress,
       iteration: options.iteration,
+      environmentName: options.environmentName,
     });
     scopes = { ...result.scopes, local: {} };
     const entry: CollectionRunResult = { ...result, item: { id: request.id, name: request.name }, path: folders.map((f) => f.name) };

@@ -108,7 +108,7 @@ export async function runScript(input: ScriptInput): Promise<ScriptOutput> {
     return promise;
   }
 
-  const variables = createPmVariables(scopes);
+  const variables = createPmVariables(scopes, input.environmentName ?? '');
   const pm = {
     info: { eventName: input.kind, requestName: input.info.requestName, requestId: input.info.requestId, iteration: input.info.iteration },
     test,

@@ -97,6 +97,23 @@ describe('runRequest', () => {
   });
 });
 
+describe('progress', () => {
+  it('names each script before it runs and hands over the response before the test scripts', async () => {
+    const events: string[] = [];
+    const collection: Collection = { id: 'c', name: 'C', items: [], variables: [], scripts: { preRequest: '', tests: "pm.test('c', () => {})" } };
+    const item = request({ name: 'Echo', scripts: { preRequest: '1;', tests: "pm.test('env is ' + pm.environment.name, () => {})" } });
+    const result = await runRequest(item, {
+      collection,
+      scopes: emptyScopes(),
+      baseUrl,
+      environmentName: 'Local lab',
+      onProgress: (p) => events.push(p.kind === 'script' ? `${p.origin.kind}:${p.origin.event}:${p.tests.length}` : `response:${p.response.code}`),
+    });
+    expect(events).toEqual(['request:prerequest:0', 'response:200', 'collection:test:0', 'request:test:1']);
+    expect(result.tests.map((t) => t.name)).toEqual(['c', 'env is Local lab']);
+  });
+});
+
 describe('runCollection', () => {
   const collection = (): Collection => ({
     id: 'c',

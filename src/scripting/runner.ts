@@ -33,6 +33,21 @@ export interface ConsoleLine {
 
 export type Send = (request: ScriptRequest) => Promise<ScriptResponse>;
 
+/**
+ * How far a request has got, for a caller that may have to end a stuck script from outside (the
+ * browser ends its Worker) and still wants to show what came before: which script runs now, and
+ * the response as soon as it is in.
+ */
+export type RunProgress =
+  | { kind: 'script'; item: ProgressItem; origin: ScriptOrigin; /** Results of the scripts that already ran. */ tests: OriginTestResult[] }
+  | { kind: 'response'; item: ProgressItem; request: ScriptRequest; response: ScriptResponse };
+
+export interface ProgressItem {
+  id: string;
+  name: string;
+  method: string;
+}
+
 export interface RunRequestOptions {
   collection?: Collection;
   /** Parent folders, outermost first. */
@@ -43,7 +58,10 @@ export interface RunRequestOptions {
   /** sendHttp by default; a Worker may pass one with an AbortSignal. */
   send?: Send;
   console?: (line: ConsoleLine) => void;
+  onProgress?: (progress: RunProgress) => void;
   iteration?: number;
+  /** The active environment's name, for pm.environment.name. */
+  environmentName?: string;
 }
 
 export interface RequestRunResult {
@@ -80,12 +98,14 @@ export async function runRequest(item: LabRequest, options: RunRequestOptions): 
   const errors: RunError[] = [];
   const consoleLines: ConsoleLine[] = [];
   let scopes = cloneScopes(options.scopes);
+  const progressItem: ProgressItem = { id: item.id, name: item.name, method: item.method.toUpperCase() };
 
   async function runEvent(event: ScriptOrigin['event'], request: ScriptRequest, response?: ScriptResponse): Promise<ScriptRequest> {
     for (const owner of chain) {
       const code = event === 'prerequest' ? owner.scripts.preRequest : owner.scripts.tests;
       if (code.trim() === '') continue;
       const origin: ScriptOrigin = { kind: owner.kind, id: owner.id, name: owner.name, event };
+      options.onProgress?.({ kind: 'script', item: progressItem, origin, tests: [...tests] });
       const output = await runScript({
         kind: event,
         code,
@@ -93,6 +113,7 @@ export async function runRequest(item: LabRequest, options: RunRequestOptions): 
         response,
         scopes,
         info: { requestName: item.name, requestId: item.id, iteration: options.iteration ?? 0 },
+        environmentName: options.environmentName,
         sendRequest: scriptSend,
         console: (level, text) => {
           const line = { level, text, origin };
@@ -119,6 +140,7 @@ export async function runRequest(item: LabRequest, options: RunRequestOptions): 
     // No response, no tests: every test script would only fail on pm.response being undefined.
     return { request, tests, scopes, errors, consoleLines };
   }
+  options.onProgress?.({ kind: 'response', item: progressItem, request, response });
   await runEvent('test', request, response);
   return { request, response, tests, scopes, errors, consoleLines };
 }

@@ -47,6 +47,8 @@ export interface ScriptInput {
   /** Not mutated; the new scopes come back in ScriptOutput.scopes. */
   scopes: VariableScopes;
   info: { requestName: string; requestId: string; iteration: number };
+  /** pm.environment.name: the active environment's, or empty without one. */
+  environmentName?: string;
   sendRequest: (request: ScriptRequest) => Promise<ScriptResponse>;
   console: (level: ConsoleLevel, text: string) => void;
 }
