@@ -116,6 +116,23 @@ describe('the lab page', () => {
     await expect.poll(() => response().textContent()).toContain('200 OK');
   });
 
+  it('keeps the response when a test script is stopped, and names the script', async () => {
+    await setUrl('GET', '/health');
+    await setScript('Tests', 'pm.test("before the loop", () => {});\nwhile (true) {}');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => response().getByRole('alert').textContent(), { timeout: 15_000 }).toContain('the test script ran for more than 3 s');
+    expect(await response().textContent()).toContain('200 OK');
+    expect(await (await results()).textContent()).toContain('Stopped');
+  });
+
+  it('shows a skipped test as skipped, not passed', async () => {
+    await setUrl('GET', '/health');
+    await setScript('Tests', 'pm.test("up", () => pm.response.to.be.ok);\npm.test.skip("later", () => {});');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await results()).textContent()).toContain('later skipped');
+    expect(await (await results()).textContent()).toContain('1 of 1 passed, 1 skipped');
+  });
+
   it('keeps a saved collection across a reload', async () => {
     await setUrl('GET', '/api/courses?limit=3');
     await page.getByRole('textbox', { name: 'Request name' }).fill('Three courses');
@@ -217,6 +234,32 @@ describe('the lab page', () => {
     await expect.poll(() => runner.textContent()).toContain('1 of 1 tests passed');
   });
 
+  it('runs a collection through the shared runner: status and script errors side by side, skipped and error counts, Stop', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-')), 'runner.postman_collection.json');
+    const slow = { listen: 'prerequest', script: { exec: ['await new Promise((resolve) => setTimeout(resolve, 700));'] } };
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        info: { name: 'Runner checks', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [
+          { name: 'Broken', request: { method: 'GET', url: '/health' }, event: [{ listen: 'test', script: { exec: ['pm.test("up", () => pm.response.to.be.ok);', 'pm.test.skip("later");', 'undefinedThing();'] } }] },
+          ...['Slow one', 'Slow two', 'Slow three'].map((name) => ({ name, request: { method: 'GET', url: '/health' }, event: [slow] })),
+        ],
+      }),
+    );
+    await page.getByLabel('Import a Postman collection or environment file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Run Runner checks' }).click();
+    const runner = page.getByRole('region', { name: 'Runner results' });
+    await expect.poll(() => runner.getByRole('listitem').filter({ hasText: 'Slow one' }).count()).toBe(1);
+    await runner.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => runner.getByRole('heading').textContent()).toContain('(stopped)');
+    const text = await runner.textContent();
+    expect(text).toContain('Broken → 200');
+    expect(text).toContain('undefinedThing is not defined');
+    expect(text).toContain('1 of 1 tests passed · 0 failed · 1 skipped · 1 error');
+    expect(text).not.toContain('Slow three');
+  });
+
   it('opens a lesson request block in the client', async () => {
     await page.getByRole('tab', { name: 'Lessons' }).click();
     await page.getByRole('list', { name: 'Lessons' }).getByRole('button').first().click();
@@ -230,6 +273,13 @@ describe('the lab page', () => {
     await page.getByRole('textbox', { name: 'Client script code' }).fill('fetch("/api/courses?limit=1").then((r) => r.json()).then((d) => console.log("total:", d.total));');
     await page.getByRole('button', { name: 'Run script' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Console' }).textContent()).toMatch(/total: \d+/);
+  });
+
+  it('names the client script when it stops an endless one', async () => {
+    await page.getByRole('button', { name: 'Client script' }).click();
+    await page.getByRole('textbox', { name: 'Client script code' }).fill('while (true) {}');
+    await page.getByRole('button', { name: 'Run script' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Console' }).textContent(), { timeout: 15_000 }).toContain('Stopped: the client script ran for more than 3 s');
   });
 
   it('records requests sent by scripts in the searchable history', async () => {

@@ -15,7 +15,8 @@ export function ResponsePanel() {
   const run = useSession((s) => s.run);
   const [tab, setTab] = useState('body');
   const tests = run?.tests ?? [];
-  const failed = tests.filter((t) => !t.passed).length;
+  const failed = tests.filter((t) => !t.passed && !t.skipped).length;
+  const ran = tests.filter((t) => !t.skipped).length;
   useEffect(() => {
     if (failed > 0) setTab('tests');
   }, [run, failed]);
@@ -39,7 +40,7 @@ export function ResponsePanel() {
           tabs={[
             { id: 'body', label: 'Body', render: () => (run.response ? <ResponseBody response={run.response} /> : <p className="muted">No response body.</p>) },
             { id: 'headers', label: `Headers${run.response ? ` (${run.response.headers.length})` : ''}`, render: () => <HeaderList headers={run.response?.headers ?? []} /> },
-            { id: 'tests', label: tests.length ? `Test results (${tests.length - failed}/${tests.length})` : 'Test results', render: () => <TestResults tests={tests} /> },
+            { id: 'tests', label: tests.length ? `Test results (${ran - failed}/${ran})` : 'Test results', render: () => <TestResults tests={tests} stopped={run.stopped} responseCode={run.response?.code} /> },
             { id: 'console', label: 'Console', render: () => <ConsolePanel /> },
             {
               id: 'journey',

@@ -1,28 +1,38 @@
 import { diffLines } from 'diff';
 import { statusMeaning } from '../http/status.ts';
+import { failedStatus } from '../http/status-hint.ts';
 import type { TestOutcome } from '../state/session.ts';
 
-/** Each test with its result; a failure shows expected against actual, line by line for JSON. */
-export function TestResults({ tests, label = 'Test results' }: { tests: TestOutcome[]; label?: string }) {
-  const passed = tests.filter((t) => t.passed).length;
+const outcome = (test: TestOutcome) => (test.skipped ? 'skipped' : test.passed ? 'passed' : 'failed');
+const MARKS = { passed: '✓', failed: '✗', skipped: '–' };
+
+/**
+ * Each test with its result; a failure shows expected against actual, line by line for JSON.
+ * Skipped tests (pm.test.skip) count as neither passed nor failed, as newman counts them.
+ */
+export function TestResults({ tests, label = 'Test results', stopped, responseCode }: { tests: TestOutcome[]; label?: string; stopped?: boolean; responseCode?: number }) {
+  const skipped = tests.filter((t) => t.skipped).length;
+  const ran = tests.length - skipped;
+  const passed = tests.filter((t) => !t.skipped && t.passed).length;
   return (
     <section aria-label={label} className="test-results">
+      {stopped && <p className="summary fail">Stopped before the tests finished: only those that ran before are shown.</p>}
       {tests.length === 0 ? (
-        <p className="muted">No tests ran. Write some in the Tests tab, for example: pm.test("status is 200", () =&gt; pm.response.to.have.status(200));</p>
+        !stopped && <p className="muted">No tests ran. Write some in the Tests tab, for example: pm.test("status is 200", () =&gt; pm.response.to.have.status(200));</p>
       ) : (
-        <p className={passed === tests.length ? 'summary ok' : 'summary fail'}>
-          {passed} of {tests.length} passed
+        <p className={passed === ran ? 'summary ok' : 'summary fail'}>
+          {passed} of {ran} passed{skipped > 0 && `, ${skipped} skipped`}
         </p>
       )}
       <ul>
         {tests.map((test, i) => (
-          <li key={i} className={test.passed ? 'test passed' : 'test failed'}>
+          <li key={i} className={`test ${outcome(test)}`}>
             <span className="test-mark" aria-hidden="true">
-              {test.passed ? '✓' : '✗'}
+              {MARKS[outcome(test)]}
             </span>
-            <span className="test-name">{test.name}</span> <span className="test-outcome">{test.passed ? 'passed' : 'failed'}</span>
+            <span className="test-name">{test.name}</span> <span className="test-outcome">{outcome(test)}</span>
             {test.origin && test.origin !== 'request' && <span className="muted"> ({test.origin})</span>}
-            {test.error && <FailureDetail error={test.error} />}
+            {test.error && <FailureDetail error={test.error} responseCode={responseCode} />}
           </li>
         ))}
       </ul>
@@ -30,7 +40,7 @@ export function TestResults({ tests, label = 'Test results' }: { tests: TestOutc
   );
 }
 
-function FailureDetail({ error }: { error: NonNullable<TestOutcome['error']> }) {
+function FailureDetail({ error, responseCode }: { error: NonNullable<TestOutcome['error']>; responseCode?: number }) {
   const hasDiff = error.showDiff && error.expected !== undefined && error.actual !== undefined;
   return (
     <div className="failure">
@@ -53,19 +63,18 @@ function FailureDetail({ error }: { error: NonNullable<TestOutcome['error']> }) 
           </pre>
         </figure>
       )}
-      {statusHint(error.message)}
+      {statusHint(failedStatus(error, responseCode))}
       {error.name !== 'AssertionError' && <p className="muted">This is a {error.name} in the test code itself, not a failed check.</p>}
     </div>
   );
 }
 
 /** A failed status check says what the status that came back usually means. */
-function statusHint(message: string) {
-  const got = /status code \d+ but got (\d{3})/.exec(message)?.[1];
-  if (!got) return null;
+function statusHint(got: number | undefined) {
+  if (got === undefined) return null;
   return (
     <p className="hint">
-      The server answered {got}: {statusMeaning(Number(got))}.
+      The server answered {got}: {statusMeaning(got)}.
     </p>
   );
 }

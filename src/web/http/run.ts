@@ -1,10 +1,11 @@
-import type { Collection, Folder, Item, KeyValue } from '../../scripting/model.ts';
+import type { Collection, Folder, Item, KeyValue, LabRequest } from '../../scripting/model.ts';
+import { mergeCollectionVariables, mergeEnvironmentValues } from '../state/apply-scopes.ts';
 import { findItem } from '../state/collections.ts';
-import { type ConsoleLine, logToConsole, type RunView, sessionStore, type TestOutcome } from '../state/session.ts';
+import { type ConsoleLine, logToConsole, type RunnerEntry, type RunView, sessionStore } from '../state/session.ts';
 import { activeEnvironment, addHistory, lab, newId, type SavedState } from '../state/store.ts';
 import { replaceVariables } from '../../scripting/variables.ts';
 import { toCurl, toFetch } from './snippets.ts';
-import type { FromWorker, Scopes, ToWorker, WorkerRunResult } from './worker-protocol.ts';
+import type { FromWorker, Scopes, ToWorker, WorkerItemResult, WorkerRunResult } from './worker-protocol.ts';
 
 /** A script may run this long before it is stopped; network time does not count. */
 export const SCRIPT_TIME_LIMIT_MS = 3000;
@@ -31,17 +32,8 @@ export function resolvePreview(state: SavedState, text: string): string {
 function applyScopes(scopes: Scopes, collectionId?: string) {
   lab.set((s) => {
     const env = activeEnvironment(s);
-    const environments = env
-      ? s.environments.map((e) => {
-          if (e.id !== env.id) return e;
-          const kept = e.values.filter((v) => !v.enabled || v.key in scopes.environment).map((v) => (v.enabled ? { ...v, current: scopes.environment[v.key]! } : v));
-          const added = Object.entries(scopes.environment)
-            .filter(([key]) => !e.values.some((v) => v.key === key))
-            .map(([key, current]) => ({ key, initial: '', current, enabled: true }));
-          return { ...e, values: [...kept, ...added] };
-        })
-      : s.environments;
-    const collections = s.collections.map((c) => (c.id === collectionId ? { ...c, variables: Object.entries(scopes.collection).map(([key, value]) => ({ key, value, enabled: true })) } : c));
+    const environments = env ? s.environments.map((e) => (e.id === env.id ? { ...e, values: mergeEnvironmentValues(e.values, scopes.environment) } : e)) : s.environments;
+    const collections = s.collections.map((c) => (c.id === collectionId ? { ...c, variables: mergeCollectionVariables(c.variables, scopes.collection) } : c));
     return { ...s, globals: scopes.globals, environments, collections };
   });
 }
@@ -54,8 +46,23 @@ function ensureActiveEnvironment() {
   lab.set((state) => ({ ...state, environments: state.environments.length ? state.environments : [env], activeEnvironmentId: env.id }));
 }
 
+type ProgressItem = Extract<FromWorker, { type: 'progress' }>['item'];
+type RunPartial = Extract<FromWorker, { type: 'progress' }>['partial'];
+
+interface Job {
+  resolve: (result: WorkerRunResult & { item?: ProgressItem }) => void;
+  phase: 'script' | 'network';
+  since: number;
+  /** The script running now, as the time-limit message names it. */
+  script: string;
+  /** What the run had produced when last heard from: kept if the worker has to be ended. */
+  item?: ProgressItem;
+  partial?: RunPartial;
+  onItem?: (result: WorkerItemResult) => void;
+}
+
 let worker: Worker | undefined;
-const pending = new Map<string, { resolve: (r: WorkerRunResult) => void; phase: 'script' | 'network'; sent: boolean; since: number }>();
+const pending = new Map<string, Job>();
 
 function getWorker(): Worker {
   if (worker) return worker;
@@ -65,22 +72,39 @@ function getWorker(): Worker {
 }
 
 function onWorkerMessage(message: FromWorker) {
-  const job = pending.get(message.id);
   if (message.type === 'console') return logToConsole(message.line);
-  if (message.type === 'sent') {
-    addHistory(message.entry);
-    return;
-  }
+  if (message.type === 'sent') return addHistory(message.entry);
+  const job = pending.get(message.id);
   if (!job) return;
-  if (message.type === 'phase') {
-    job.phase = message.phase;
-    job.since = performance.now();
-    if (message.phase === 'network' && message.main) job.sent = true;
-    return;
+  switch (message.type) {
+    case 'phase':
+      job.phase = message.phase;
+      job.since = performance.now();
+      if (message.script) job.script = message.script;
+      return;
+    case 'progress': {
+      // Within one request the response, once in, stays; a collection run's next request starts afresh.
+      const before = job.item?.id === message.item.id ? job.partial : undefined;
+      const { request, response, tests } = message.partial;
+      job.partial = response ? { request, response, tests: before?.tests ?? [] } : { request: before?.request, response: before?.response, tests };
+      job.item = message.item;
+      return;
+    }
+    case 'item-result':
+      job.partial = undefined;
+      job.item = undefined;
+      job.onItem?.(message.result);
+      return;
+    case 'result':
+      pending.delete(message.id);
+      job.resolve(message.result);
   }
-  pending.delete(message.id);
-  job.resolve(message.result);
 }
+
+const stoppedMessage = (script: string) =>
+  script === 'client script'
+    ? `Stopped: the client script ran for more than ${SCRIPT_TIME_LIMIT_MS / 1000} s. Is there an endless loop (while (true) …, a for loop whose condition never ends)? Fix it and run it again.`
+    : `Stopped: the ${script} ran for more than ${SCRIPT_TIME_LIMIT_MS / 1000} s. Is there an endless loop (while (true) …, a for loop whose condition never ends)? Fix it and send again.`;
 
 /** Endless loops are stopped by ending the worker: a script cannot be interrupted any other way. */
 setInterval(() => {
@@ -91,14 +115,14 @@ setInterval(() => {
       worker = undefined;
       for (const [otherId, other] of pending) {
         pending.delete(otherId);
-        const which = other.sent ? 'test script' : 'pre-request script';
         other.resolve({
-          tests: [],
+          // What came before the stuck script (a response, earlier tests) is still worth showing.
+          request: other.partial?.request,
+          response: other.partial?.response,
+          tests: other.partial?.tests ?? [],
+          item: other.item,
           stopped: true,
-          error:
-            otherId === id
-              ? `Stopped: the ${which} ran for more than ${SCRIPT_TIME_LIMIT_MS / 1000} s. Is there an endless loop (while (true) …, a for loop whose condition never ends)? Fix it and send again.`
-              : 'Stopped together with another script that ran too long.',
+          error: otherId === id ? stoppedMessage(job.script) : 'Stopped together with another script that ran too long.',
         });
       }
       return;
@@ -106,20 +130,15 @@ setInterval(() => {
   }
 }, 200);
 
-function runInWorker(message: Omit<Extract<ToWorker, { type: 'run' }>, 'id' | 'type'>): Promise<WorkerRunResult> {
-  const id = newId();
+function startJob(message: ToWorker, job: Pick<Job, 'script' | 'onItem'>): Promise<WorkerRunResult & { item?: ProgressItem }> {
   return new Promise((resolve) => {
-    pending.set(id, { resolve, phase: 'script', sent: false, since: performance.now() });
-    getWorker().postMessage({ type: 'run', id, ...message } satisfies ToWorker);
+    pending.set(message.id, { resolve, phase: 'script', since: performance.now(), ...job });
+    getWorker().postMessage(message);
   });
 }
 
 export function runClientScript(code: string): Promise<WorkerRunResult> {
-  const id = newId();
-  return new Promise((resolve) => {
-    pending.set(id, { resolve, phase: 'script', sent: false, since: performance.now() });
-    getWorker().postMessage({ type: 'client-script', id, code, baseUrl: location.origin } satisfies ToWorker);
-  });
+  return startJob({ type: 'client-script', id: newId(), code, baseUrl: location.origin }, { script: 'client script' });
 }
 
 interface RunTarget {
@@ -128,20 +147,17 @@ interface RunTarget {
   folders: Folder[];
 }
 
-async function runOne(target: RunTarget, source: 'client' | 'runner', scopes: Scopes) {
-  const result = await runInWorker({ item: target.item, collection: target.collection, folders: target.folders, scopes, baseUrl: location.origin, source });
-  if (result.scopes) applyScopes(result.scopes, target.collection?.id);
+function recordHistory(source: 'client' | 'runner', result: WorkerRunResult, item: { method: string; url: string }, request?: LabRequest) {
   const r = result.request;
   addHistory({
     source,
-    method: r?.method ?? target.item.method,
-    url: r?.url ?? target.item.url,
+    method: r?.method ?? item.method,
+    url: r?.url ?? item.url,
     status: result.response?.code,
     timeMs: result.response ? Math.round(result.response.responseTime) : undefined,
     error: result.response ? undefined : (result.error ?? 'not sent'),
-    request: { ...target.item },
+    request,
   });
-  return result;
 }
 
 function toView(result: WorkerRunResult): RunView {
@@ -153,6 +169,7 @@ function toView(result: WorkerRunResult): RunView {
     tests: result.tests,
     exchanges: result.exchanges,
     error: result.error,
+    stopped: result.stopped,
   };
 }
 
@@ -164,39 +181,82 @@ export async function sendOpenRequest() {
   const { collectionId, ...request } = state.request;
   const collection = state.collections.find((c) => c.id === collectionId);
   const folders = collection ? (findItem(collection.items, request.id)?.parents ?? []) : [];
+  const target: RunTarget = { item: { kind: 'request', ...request }, collection, folders };
   sessionStore.set({ running: true });
   try {
-    const result = await runOne({ item: { kind: 'request', ...request }, collection, folders }, 'client', scopesFor(state, collection));
+    const result = await startJob(
+      { type: 'run', id: newId(), item: target.item, collection, folders, scopes: scopesFor(state, collection), baseUrl: location.origin, environmentName: activeEnvironment(state)?.name },
+      { script: 'pre-request script' },
+    );
+    if (result.scopes) applyScopes(result.scopes, collection?.id);
+    recordHistory('client', result, request, { ...request });
     sessionStore.set({ running: false, run: toView(result) });
   } catch (error) {
     sessionStore.set({ running: false, run: { tests: [], error: (error as Error).message } });
   }
 }
 
-/** The runner: every request of a collection (or one folder) in order, variables flowing between them. */
+let runnerJob: string | undefined;
+
+const runnerEntry = (result: WorkerRunResult, item: ProgressItem, url: string): RunnerEntry => ({
+  name: item.name,
+  method: item.method,
+  url: result.request?.url ?? url,
+  status: result.response?.code,
+  tests: result.tests,
+  error: result.error,
+  ...(result.stopped ? { stopped: true } : {}),
+});
+
+/**
+ * The runner: every request of a collection (or one folder) in order, through the shared
+ * runCollection inside the worker. Variables are written back after each request, so what a
+ * script saved is kept even if a later one has to be stopped.
+ */
 export async function runCollectionInLab(collectionId: string, folderId?: string) {
+  if (runnerJob) return;
   ensureActiveEnvironment();
-  const collection = lab.get().collections.find((c) => c.id === collectionId);
+  const state = lab.get();
+  const collection = state.collections.find((c) => c.id === collectionId);
   if (!collection) return;
   const start = folderId ? findItem(collection.items, folderId) : undefined;
-  const targets: RunTarget[] = [];
-  const walk = (items: Item[], folders: Folder[]) => {
-    for (const item of items) {
-      if (item.kind === 'folder') walk(item.items, [...folders, item]);
-      else targets.push({ item, collection, folders });
-    }
-  };
-  if (start?.item.kind === 'folder') walk(start.item.items, [...start.parents, start.item]);
-  else walk(collection.items, []);
   const name = start ? start.item.name : collection.name;
+  const itemOf = (itemId: string) => {
+    const found = findItem(collection.items, itemId)?.item;
+    return found?.kind === 'request' ? found : undefined;
+  };
+  const urlOf = (itemId: string) => itemOf(itemId)?.url ?? '';
+  const append = (entry: RunnerEntry) => sessionStore.set((s) => ({ runner: s.runner && { ...s.runner, results: [...s.runner.results, entry] } }));
   sessionStore.set({ runner: { name, running: true, results: [] } });
-  for (const target of targets) {
-    const fresh = lab.get().collections.find((c) => c.id === collectionId) ?? collection;
-    const result = await runOne({ ...target, collection: fresh }, 'runner', scopesFor(lab.get(), fresh));
-    const entry = { name: target.item.name, method: target.item.method, url: result.request?.url ?? target.item.url, status: result.response?.code, tests: result.tests as TestOutcome[], error: result.error };
-    sessionStore.set((s) => ({ runner: { name, running: true, results: [...(s.runner?.results ?? []), entry] } }));
+  const id = newId();
+  runnerJob = id;
+  const scopes = scopesFor(state, collection);
+  try {
+    const final = await startJob(
+      { type: 'run-collection', id, collection, folderId, environment: scopes.environment, globals: scopes.globals, baseUrl: location.origin, environmentName: activeEnvironment(state)?.name },
+      {
+        script: 'pre-request script',
+        onItem: (result) => {
+          if (result.scopes) applyScopes(result.scopes, collectionId);
+          recordHistory('runner', result, { method: result.item.method, url: urlOf(result.item.id) }, itemOf(result.item.id));
+          append(runnerEntry(result, result.item, urlOf(result.item.id)));
+        },
+      },
+    );
+    // The request whose script was stopped, with what it had got to.
+    if (final.item) append(runnerEntry(final, final.item, urlOf(final.item.id)));
+    else if (final.error) append({ name, method: '', url: '', tests: [], error: final.error });
+    sessionStore.set((s) => ({ runner: s.runner && { ...s.runner, running: false, stopping: false, stopped: Boolean(final.stopped) } }));
+  } finally {
+    runnerJob = undefined;
   }
-  sessionStore.set((s) => ({ runner: s.runner && { ...s.runner, running: false } }));
+}
+
+/** Stop: the worker ends the run before its next request and gives up the one in flight. */
+export function stopCollectionRun() {
+  if (!runnerJob || !worker) return;
+  worker.postMessage({ type: 'stop', id: runnerJob } satisfies ToWorker);
+  sessionStore.set((s) => ({ runner: s.runner && { ...s.runner, stopping: true } }));
 }
 
 export async function copySnippet(kind: 'curl' | 'fetch'): Promise<string> {

@@ -5,6 +5,8 @@ import type { Destination } from './tree.ts';
 export interface TestOutcome {
   name: string;
   passed: boolean;
+  /** pm.test.skip, or a test without a function: neither passed nor failed. */
+  skipped?: boolean;
   /** Which script it came from: "Tests", a folder, the collection. */
   origin?: string;
   error?: { name: string; message: string; expected?: string; actual?: string; showDiff: boolean };
@@ -43,6 +45,30 @@ export interface RunView {
   exchanges?: ExchangeView[];
   /** A network failure, a script error, or a stopped script, explained. */
   error?: string;
+  /** A script was stopped at the time limit: the tests shown are those that finished before it. */
+  stopped?: boolean;
+}
+
+export interface RunnerEntry {
+  name: string;
+  method: string;
+  url: string;
+  status?: number;
+  tests: TestOutcome[];
+  /** Script errors or a failed send; shown beside the status, not instead of it. */
+  error?: string;
+  /** Cut off by Stop or the time limit: not counted as an error. */
+  stopped?: boolean;
+}
+
+export interface RunnerState {
+  name: string;
+  running: boolean;
+  /** Stop was pressed; the run ends before its next request. */
+  stopping?: boolean;
+  /** Ended before the last request: by Stop, or a script past the time limit. */
+  stopped?: boolean;
+  results: RunnerEntry[];
 }
 
 export interface Session {
@@ -50,7 +76,7 @@ export interface Session {
   run?: RunView;
   console: ConsoleLine[];
   scratchpadRunning: boolean;
-  runner?: { name: string; running: boolean; results: { name: string; method: string; url: string; status?: number; tests: TestOutcome[]; error?: string }[] };
+  runner?: RunnerState;
   /** Where Save puts the open request, when the learner chose a place in "Save in". */
   saveIn?: { requestId: string; destination: Destination };
 }
