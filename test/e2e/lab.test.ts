@@ -77,6 +77,16 @@ describe('the lab page', () => {
     expect(await url.inputValue()).toBe('/api/courses?limit=3&q=web#top');
   });
 
+  it('sends with Ctrl+Enter from inside a script editor without adding a line to it', async () => {
+    await setUrl('GET', '/health');
+    await setScript('Tests', 'pm.test("from the editor", () => pm.response.to.be.ok);');
+    const editor = page.getByRole('textbox', { name: 'Tests' });
+    await editor.press('End');
+    await editor.press('Control+Enter');
+    await expect.poll(async () => (await results()).textContent()).toContain('from the editor passed');
+    expect(await editor.locator('.cm-line').count()).toBe(1);
+  });
+
   it('runs a login script that saves {{token}}, then /api/me passes its tests', { timeout: 60_000 }, async () => {
     await setUrl('POST', '/api/auth/login');
     await setJsonBody(JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }));

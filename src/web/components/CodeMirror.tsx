@@ -49,7 +49,9 @@ export default function CodeMirrorEditor({ value, onChange, label, language, rea
         autocompletion(),
         syntaxHighlighting(highlight),
         language === 'json' ? json() : language === 'javascript' ? javascript() : [],
-        keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap, ...foldKeymap]),
+        // Ctrl+Enter sends (or runs) everywhere in the lab; the default keymap would also insert a
+        // line. Claiming it here stops that, and the key still reaches the page's own handler.
+        keymap.of([{ key: 'Mod-Enter', run: () => true }, indentWithTab, ...defaultKeymap, ...historyKeymap, ...foldKeymap]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorState.readOnly.of(Boolean(readOnly)),
