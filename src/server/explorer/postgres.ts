@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { readPostgresPlan } from './plan-postgres.ts';
-import { isSecretColumn, plainRows, redactRows } from './redact.ts';
+import { isSecretColumn, plainRows, projection } from './redact.ts';
 import type { ReadOptions } from './sqlite.ts';
 import { checkExplainable, firstKeyword, quoteIdent } from './statements.ts';
 import { type ConsoleResult, type DbSchema, DOCUMENTS_TABLE, type Explained, type RowsPage, type RowsRequest } from './types.ts';
@@ -75,6 +75,8 @@ async function collections(run: PgRun) {
 const PRIMARY_KEY = `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
   WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`;
 
+const TABLE_COLUMNS = 'SELECT attname FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum';
+
 /** One page of a table's rows in primary-key order; null: no such table in this schema. */
 export async function pgRows(run: PgRun, request: RowsRequest, options: ReadOptions = {}): Promise<RowsPage | null> {
   const tables = (await run(TABLES, [])).rows as { oid: string; name: string }[];
@@ -85,11 +87,11 @@ export async function pgRows(run: PgRun, request: RowsRequest, options: ReadOpti
   const from = `FROM ${quoteIdent(table.name)}${filter.where}`;
   const n = filter.params.length;
   const order = key.length > 0 ? ` ORDER BY ${key.join(', ')}` : '';
-  const result = await run(`SELECT * ${from}${order} LIMIT $${n + 1} OFFSET $${n + 2}`, [...filter.params, request.limit, (request.page - 1) * request.limit], 'array');
+  const select = options.redact ? projection((await run(TABLE_COLUMNS, [table.oid])).rows.map((r: Row) => String(r.attname))) : '*';
+  const result = await run(`SELECT ${select} ${from}${order} LIMIT $${n + 1} OFFSET $${n + 2}`, [...filter.params, request.limit, (request.page - 1) * request.limit], 'array');
   const total = await run(`SELECT count(*) AS n ${from}`, filter.params);
   const columns = result.fields.map((f) => f.name);
-  const secret = columns.map((c) => !!options.redact && isSecretColumn(c));
-  return { columns, rows: redactRows(plainRows(result.rows as unknown[][]), secret), page: request.page, limit: request.limit, total: Number(total.rows[0]?.n ?? 0) };
+  return { columns, rows: plainRows(result.rows as unknown[][]), page: request.page, limit: request.limit, total: Number(total.rows[0]?.n ?? 0) };
 }
 
 export async function pgExplain(run: PgRun, sql: string, params: unknown[]): Promise<Explained> {
@@ -101,8 +103,7 @@ export async function pgExplain(run: PgRun, sql: string, params: unknown[]): Pro
 /**
  * A console statement inside the caller's transaction, at most `maxRows` rows: read through a
  * cursor, so a statement that would return millions of rows stops at the first `maxRows + 1`.
- * Secret columns are found by result name and by the table column each comes from (PostgreSQL
- * reports it), so an alias unveils nothing.
+ * On the reference database the caller is a role that may not read secret columns (pg-reader.ts).
  */
 export async function pgConsole(run: PgRun, sql: string, params: unknown[], maxRows: number): Promise<ConsoleResult & { truncated: boolean }> {
   let result: pg.QueryResult;
@@ -113,13 +114,6 @@ export async function pgConsole(run: PgRun, sql: string, params: unknown[], maxR
     result = await run(`FETCH ${maxRows + 1} FROM explorer_console`, [], 'array');
   }
   const fields = result.fields ?? [];
-  const sources = fields.filter((f) => f.tableID > 0);
-  const origin = new Map<string, string>();
-  if (sources.length > 0) {
-    const { rows } = await run('SELECT attrelid::int8 AS rel, attnum, attname FROM pg_attribute WHERE attrelid = ANY ($1::oid[]) AND attnum > 0', [`{${[...new Set(sources.map((f) => f.tableID))].join(',')}}`]);
-    for (const r of rows as Row[]) origin.set(`${String(r.rel)}:${String(r.attnum)}`, String(r.attname));
-  }
-  const secret = fields.map((f) => isSecretColumn(f.name) || isSecretColumn(origin.get(`${f.tableID}:${f.columnID}`)));
   const rows = (result.rows as unknown[][]).slice(0, maxRows);
-  return { columns: fields.map((f) => f.name), rows: redactRows(plainRows(rows), secret), rowsAffected: 0, truncated: result.rows.length > maxRows };
+  return { columns: fields.map((f) => f.name), rows: plainRows(rows), rowsAffected: 0, truncated: result.rows.length > maxRows };
 }

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { checkNoSecretReads } from './sqlite-guard.ts';
 import { sqliteConsole, sqliteExplain, sqliteRows, sqliteSchema } from './sqlite.ts';
-import { checkReadOnly } from './statements.ts';
+import { checkExplainable, checkReadOnly } from './statements.ts';
 import type { RowsRequest } from './types.ts';
 
 /**
@@ -49,9 +50,12 @@ function run(message: ToReferenceWorker): unknown {
       return sqliteRows(open(), message.request, redact);
     case 'explain':
       checkReadOnly(message.sql);
+      checkExplainable(message.sql);
+      checkNoSecretReads(open(), message.sql, message.params);
       return sqliteExplain(open(), message.sql, message.params);
     case 'sql':
       checkReadOnly(message.sql);
+      checkNoSecretReads(open(), message.sql, message.params);
       return sqliteConsole(open(), message.sql, message.params, maxRows);
   }
 }

@@ -3,16 +3,19 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { SQLITE_FILE } from '../db/connection.ts';
 import { numberPlaceholders } from '../sandbox/placeholders.ts';
+import { permissionDenied, prepareReader, type Reader } from './pg-reader.ts';
 import { pgConsole, pgExplain, pgRows, pgSchema, type PgRun } from './postgres.ts';
+import { redactShapes, redactShapesInText } from './redact.ts';
 import type { FromReferenceWorker, ReferenceOp, ReferenceWorkerData, ToReferenceWorker } from './reference-worker.ts';
-import { checkReadOnly } from './statements.ts';
+import { checkReadOnly, quoteIdent } from './statements.ts';
 import type { ConsoleResult, DbSchema, Explained, ExplorerDialect, RowsPage, RowsRequest } from './types.ts';
 
 /**
  * The lab's own database, read-only, for the explorer. Read-only is enforced by the database, not
  * by us: SQLite is opened with `readonly` (and `query_only`), PostgreSQL runs everything in a
- * `BEGIN READ ONLY` transaction that is rolled back. Each statement has a time limit. Secret
- * columns come back redacted.
+ * `BEGIN READ ONLY` transaction that is rolled back. Each statement has a time limit. A statement
+ * that reads a secret column is refused (see redact.ts for the three nets), and values shaped like
+ * secrets are redacted from rows and error messages alike (an error can quote a value).
  */
 
 export interface ReferenceDb {
@@ -35,7 +38,30 @@ export interface ReferenceOptions {
 const tooLong = (timeoutMs: number) => new Error(`The statement ran for more than ${timeoutMs} ms and was stopped.`);
 
 export function openReference(options: ReferenceOptions): ReferenceDb {
-  return options.databaseUrl ? postgresReference(options.databaseUrl, options) : sqliteReference(options);
+  return withShapesRedacted(options.databaseUrl ? postgresReference(options.databaseUrl, options) : sqliteReference(options));
+}
+
+function withShapesRedacted(db: ReferenceDb): ReferenceDb {
+  const scrubbed = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      throw new Error(redactShapesInText(error instanceof Error ? error.message : String(error)));
+    }
+  };
+  return {
+    ...db,
+    schema: () => scrubbed(db.schema()),
+    rows: async (request) => {
+      const page = await scrubbed(db.rows(request));
+      return page && { ...page, rows: redactShapes(page.rows) };
+    },
+    explain: (sql, params) => scrubbed(db.explain(sql, params)),
+    sql: async (sql, params) => {
+      const result = await scrubbed(db.sql(sql, params));
+      return { ...result, rows: redactShapes(result.rows) };
+    },
+  };
 }
 
 function sqliteReference(options: ReferenceOptions): ReferenceDb {
@@ -111,20 +137,48 @@ function sqliteReference(options: ReferenceOptions): ReferenceDb {
 }
 
 function postgresReference(databaseUrl: string, options: ReferenceOptions): ReferenceDb {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 10_000 });
-  pool.on('error', () => {});
+  // The lab's own connection only grants; every statement runs as the reader (pg-reader.ts).
+  const owner = new pg.Pool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 1000 });
+  owner.on('error', () => {});
+  let prepared: Promise<{ reader: Reader; pool: pg.Pool }> | null = null;
+  const prepare = () => {
+    if (prepared) return prepared;
+    const attempt = prepareReader(owner, databaseUrl).then((reader) => {
+      const pool = new pg.Pool({ connectionString: reader.url, max: 2, idleTimeoutMillis: 10_000 });
+      pool.on('error', () => {});
+      return { reader, pool };
+    });
+    // A failure is not kept: the next request tries again.
+    attempt.catch(() => {
+      if (prepared === attempt) prepared = null;
+    });
+    return (prepared = attempt);
+  };
+
+  const connect = async () => {
+    const { reader, pool } = await prepare();
+    try {
+      return { reader, client: await pool.connect() };
+    } catch (error) {
+      // Another instance with a differently spelled DATABASE_URL set its own password: set ours again.
+      if ((error as { code?: string }).code !== '28P01') throw error;
+      await prepareReader(owner, databaseUrl);
+      return { reader, client: await pool.connect() };
+    }
+  };
 
   /** Work inside BEGIN READ ONLY … ROLLBACK, every statement under the time limit. */
   const readOnly = async <T>(work: (run: PgRun) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const { reader, client } = await connect();
     try {
-      await client.query('BEGIN READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(100, Math.floor(options.timeoutMs))}`);
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(100, Math.floor(options.timeoutMs))}; SET LOCAL search_path = ${quoteIdent(reader.schema)}`);
       const run: PgRun = (sql, params, rowMode) =>
         client.query({ text: params.length > 0 ? numberPlaceholders(sql) : sql, values: params, rowMode, queryMode: 'extended' } as pg.QueryConfig);
       return await work(run);
     } catch (error) {
-      if ((error as { code?: string }).code === '57014') throw tooLong(options.timeoutMs);
+      const code = (error as { code?: string }).code;
+      if (code === '57014') throw tooLong(options.timeoutMs);
+      if (code === '42501') throw new Error(permissionDenied((error as Error).message, reader));
       throw error;
     } finally {
       await client.query('ROLLBACK').catch(() => {});
@@ -145,7 +199,8 @@ function postgresReference(databaseUrl: string, options: ReferenceOptions): Refe
       return readOnly((run) => pgConsole(run, sql, params, options.maxRows));
     },
     async close() {
-      await pool.end();
+      const done = await prepared?.catch(() => null);
+      await Promise.all([owner.end(), done?.pool.end()]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { readSqlitePlan, type EqpRow } from './plan-sqlite.ts';
-import { isSecretColumn, plainRows, redactRows } from './redact.ts';
+import { isSecretColumn, plainRows, projection } from './redact.ts';
 import { checkExplainable, quoteIdent } from './statements.ts';
 import { type ConsoleResult, type DbSchema, DOCUMENTS_TABLE, type Explained, type ForeignKeyInfo, type IndexInfo, type RowsPage, type RowsRequest, type TableInfo } from './types.ts';
 
@@ -12,7 +12,7 @@ import { type ConsoleResult, type DbSchema, DOCUMENTS_TABLE, type Explained, typ
 
 type Db = Database.Database;
 export interface ReadOptions {
-  /** Show secret-looking columns as "[redacted]" (the reference database). */
+  /** Secret columns are flagged in the schema, and the rows view reads "[redacted]" instead (the reference database). */
   redact?: boolean;
 }
 
@@ -83,15 +83,15 @@ export function sqliteRows(db: Db, request: RowsRequest, options: ReadOptions = 
   const order = key.length > 0 ? key.map(quoteIdent).join(', ') : 'rowid';
   const filter = table === DOCUMENTS_TABLE && request.collection !== undefined ? { where: ' WHERE collection = ?', params: [request.collection] } : { where: '', params: [] };
   const from = `FROM ${quoteIdent(table)}${filter.where}`;
-  const stmt = db.prepare(`SELECT * ${from} ORDER BY ${order} LIMIT ? OFFSET ?`);
+  const select = options.redact ? projection(db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').pluck().all(table) as string[]) : '*';
+  const stmt = db.prepare(`SELECT ${select} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`);
   const columns = stmt.columns().map((c) => c.name);
   const rows = stmt.raw(true).all(...filter.params, request.limit, (request.page - 1) * request.limit) as unknown[][];
   const total = Number(db.prepare(`SELECT count(*) ${from}`).pluck().get(...filter.params));
-  const secret = columns.map((c) => !!options.redact && isSecretColumn(c));
-  return { columns, rows: redactRows(plainRows(rows), secret), page: request.page, limit: request.limit, total };
+  return { columns, rows: plainRows(rows), page: request.page, limit: request.limit, total };
 }
 
-const bindable = (params: unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+export const bindable = (params: unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 
 export function sqliteExplain(db: Db, sql: string, params: unknown[]): Explained {
   checkExplainable(sql);
@@ -100,9 +100,8 @@ export function sqliteExplain(db: Db, sql: string, params: unknown[]): Explained
 }
 
 /**
- * A console statement on the reference database, at most `maxRows` rows. Secret columns are
- * found by their result name and, where SQLite knows it, the table column they come from (so an
- * alias does not unveil them).
+ * A console statement on the reference database, at most `maxRows` rows. It was checked first
+ * (sqlite-guard.ts): it reads no secret column.
  */
 export function sqliteConsole(db: Db, sql: string, params: unknown[], maxRows: number): ConsoleResult & { truncated: boolean } {
   const stmt = db.prepare(sql);
@@ -110,7 +109,7 @@ export function sqliteConsole(db: Db, sql: string, params: unknown[], maxRows: n
     const info = stmt.run(...bindable(params));
     return { columns: [], rows: [], rowsAffected: info.changes, truncated: false };
   }
-  const described = stmt.columns();
+  const columns = stmt.columns().map((c) => c.name);
   const rows: unknown[][] = [];
   let truncated = false;
   for (const row of stmt.raw(true).iterate(...bindable(params)) as IterableIterator<unknown[]>) {
@@ -120,6 +119,5 @@ export function sqliteConsole(db: Db, sql: string, params: unknown[], maxRows: n
     }
     rows.push(row);
   }
-  const secret = described.map((c) => isSecretColumn(c.name) || isSecretColumn(c.column));
-  return { columns: described.map((c) => c.name), rows: redactRows(plainRows(rows), secret), rowsAffected: 0, truncated };
+  return { columns, rows: plainRows(rows), rowsAffected: 0, truncated };
 }
