@@ -8,6 +8,7 @@ import { runScript } from '../../src/scripting/engine.ts';
 import { emptyScopes } from '../../src/scripting/types.ts';
 import { replaceVariables } from '../../src/scripting/variables.ts';
 import { DEFAULT_LESSONS_DIR, lessonLibrary, lessonMinutes, lessonTitle } from '../../src/server/api/lessons/library.ts';
+import { testDialects } from '../helpers/databases.ts';
 import { isProblem, registerUser, startTestServer, type TestServer, uniqueEmail } from '../helpers/server.ts';
 
 const LESSON_FILES = fs.readdirSync(DEFAULT_LESSONS_DIR).filter((name) => /^[a-z0-9-]+\.md$/.test(name)).sort();
@@ -303,9 +304,16 @@ describe('lessons', () => {
 
   // -------------------------------------------------------------------------------------------
   // The lessons as a learner does them: each request sent in order, its ```tests block run by the
-  // lab's script engine, variables carried from one request to the next.
+  // lab's script engine, variables carried from one request to the next. On both databases: a lab
+  // may run on either, and a lesson must work on the one it has.
 
-  describe('lessons run end to end with the script engine', () => {
+  describe.each(testDialects())('lessons run end to end with the script engine (%s)', (dialect) => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer(dialect);
+    });
+    afterAll(async () => server?.close());
+
     async function play(blocks: HttpBlock[]) {
       let scopes = emptyScopes();
       const results: string[] = [];
