@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyScopes } from './types.ts';
-import { lookupVariable, replaceVariables, variableText } from './variables.ts';
+import { lookupVariable, replaceVariables, unresolvedVariables, variableText } from './variables.ts';
 
 const scopes = () => ({
   globals: { host: 'global.test', g: 'G' },
@@ -49,5 +49,13 @@ describe('variableText', () => {
     expect(variableText(false)).toBe('false');
     expect(variableText(undefined)).toBe('');
     expect(variableText({ a: [1] })).toBe('{"a":[1]}');
+  });
+});
+
+describe('unresolvedVariables', () => {
+  it('names what nothing defines, also inside a defined value, each once; dynamic names are defined', () => {
+    const withHole = { ...scopes(), environment: { ...scopes().environment, next: '{{missing}}' } };
+    expect(unresolvedVariables('{{host}}/{{nope}}/{{next}}/{{nope}}/{{$guid}}', withHole)).toEqual(['nope', 'missing']);
+    expect(unresolvedVariables('plain text', scopes())).toEqual([]);
   });
 });

@@ -65,3 +65,13 @@ export function variableText(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * The {{names}} that nothing defines, once everything that can be resolved is (a value may refer
+ * to another name), each once, in order. A pre-request script may still set them.
+ */
+export function unresolvedVariables(text: string, scopes: VariableScopes): string[] {
+  if (!text.includes('{{')) return [];
+  const left = replaceVariables(text, scopes);
+  return [...new Set([...left.matchAll(REFERENCE)].map((match) => match[1]!))];
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { clientReady, useLabPage } from '../helpers/lab-page.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestServer } from '../helpers/server.ts';
@@ -175,6 +175,29 @@ describe('the lab page', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await tree.getByRole('button', { name: 'Delete First', exact: true }).click();
     await expect.poll(names).toEqual(['GET Second', 'GET Renamed']);
+  });
+
+  it('shows what {{variables}} stand for in the body on hover, and marks undefined ones in words', async () => {
+    await page.getByLabel('Environment', { exact: true }).selectOption({ label: 'Local lab' });
+    await page.getByRole('tab', { name: 'Environments' }).click();
+    await page.getByRole('textbox', { name: 'New variable name' }).fill('limit');
+    await page.getByRole('textbox', { name: 'Current value of limit' }).fill('4');
+    await setUrl('POST', '/api/{{area}}');
+    expect(await page.getByText('Not defined: {{area}}').count()).toBe(1);
+    await setJsonBody('{"limit": {{limit}}, "who": "{{nobody}}"}');
+    const body = page.getByRole('textbox', { name: 'Request body' });
+    await body.locator('.cm-var', { hasText: '{{limit}}' }).hover();
+    await expect.poll(() => page.locator('.cm-tooltip-hover').textContent()).toBe('limit = 4');
+    expect(await body.locator('.cm-var-unknown').textContent()).toBe('{{nobody}}');
+    const described = async (field: Locator) => page.locator(`[id="${await field.getAttribute('aria-describedby')}"]`).textContent();
+    expect(await described(body)).toContain('Not defined: {{nobody}}');
+
+    await page.getByRole('radio', { name: 'form-urlencoded' }).check();
+    const form = page.getByRole('table', { name: 'Form field' });
+    await form.getByRole('textbox', { name: 'New Form field key' }).fill('who');
+    await form.getByRole('textbox', { name: 'Form field value for who' }).fill('{{nobody}} of {{limit}}');
+    expect(await described(form.getByRole('textbox', { name: 'Form field value for who' }))).toBe('Not defined: {{nobody}}');
+    expect(await form.getByRole('textbox', { name: 'Form field value for who' }).getAttribute('title')).toBe('{{nobody}} of 4');
   });
 
   it('saves a request into a nested folder, moves one into a folder, and duplicates the collection', async () => {

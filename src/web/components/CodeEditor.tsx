@@ -10,6 +10,10 @@ export interface EditorProps {
   minHeight?: string;
   /** Problems to mark at their line (1-based line and column), e.g. a failed deploy. */
   diagnostics?: { line: number; column: number; message: string }[];
+  /** Marks {{variables}} and shows their value on hover: the value a name stands for, or undefined. */
+  variables?: (name: string) => string | undefined;
+  /** The id of a note about the content (e.g. undefined variables), for screen readers. */
+  describedBy?: string;
 }
 
 const CodeMirrorEditor = lazy(() => import('./CodeMirror.tsx'));
@@ -17,7 +21,7 @@ const CodeMirrorEditor = lazy(() => import('./CodeMirror.tsx'));
 /** Editors load with their own chunk, so the first page stays small; a textarea stands in meanwhile. */
 export function CodeEditor(props: EditorProps) {
   const fallback = (
-    <textarea className="code-fallback" style={props.minHeight ? { minHeight: props.minHeight } : undefined} aria-label={props.label} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} spellCheck={false} />
+    <textarea className="code-fallback" style={props.minHeight ? { minHeight: props.minHeight } : undefined} aria-label={props.label} aria-describedby={props.describedBy} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} spellCheck={false} />
   );
   return <Suspense fallback={fallback}>{props.language === 'text' ? fallback : <CodeMirrorEditor {...props} />}</Suspense>;
 }

@@ -9,6 +9,7 @@ import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { useEffect, useRef } from 'react';
 import type { EditorProps } from './CodeEditor.tsx';
+import { variableMarks, variablesChanged } from './variable-marks.ts';
 
 const highlight = HighlightStyle.define([
   { tag: tags.keyword, color: 'var(--syntax-keyword)' },
@@ -29,11 +30,14 @@ const theme = EditorView.theme({
 });
 
 /** CodeMirror 6, loaded on demand; the contenteditable carries the accessible name. */
-export default function CodeMirrorEditor({ value, onChange, label, language, readOnly, minHeight, diagnostics }: EditorProps) {
+export default function CodeMirrorEditor({ value, onChange, label, language, readOnly, minHeight, diagnostics, variables, describedBy }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
   const latest = useRef(onChange);
   latest.current = onChange;
+  const lookup = useRef(variables);
+  lookup.current = variables;
+  const marksVariables = variables !== undefined;
 
   useEffect(() => {
     const state = EditorState.create({
@@ -53,7 +57,8 @@ export default function CodeMirrorEditor({ value, onChange, label, language, rea
         // line. Claiming it here stops that, and the key still reaches the page's own handler.
         keymap.of([{ key: 'Mod-Enter', run: () => true }, indentWithTab, ...defaultKeymap, ...historyKeymap, ...foldKeymap]),
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        marksVariables ? variableMarks(() => lookup.current) : [],
+        EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}) }),
         EditorState.readOnly.of(Boolean(readOnly)),
         EditorView.editable.of(!readOnly),
         EditorView.updateListener.of((update) => {
@@ -67,7 +72,12 @@ export default function CodeMirrorEditor({ value, onChange, label, language, rea
     return () => view.current?.destroy();
     // The editor is created once per mount; later value changes are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [language, readOnly, label]);
+  }, [language, readOnly, label, marksVariables]);
+
+  // The variables may change without the text (another environment): redraw the marks.
+  useEffect(() => {
+    view.current?.dispatch({ effects: variablesChanged.of(null) });
+  }, [variables]);
 
   useEffect(() => {
     const current = view.current;

@@ -1,4 +1,6 @@
+import { useId } from 'react';
 import type { KeyValue } from '../../scripting/model.ts';
+import { UnknownVariables } from './UnknownVariables.tsx';
 
 /** Rows of key/value pairs with an empty row at the end for typing a new one. */
 export function KeyValueTable({
@@ -8,6 +10,7 @@ export function KeyValueTable({
   keyPlaceholder = 'Key',
   valuePlaceholder = 'Value',
   resolve,
+  unknown,
 }: {
   rows: KeyValue[];
   onChange: (rows: KeyValue[]) => void;
@@ -16,7 +19,10 @@ export function KeyValueTable({
   valuePlaceholder?: string;
   /** Shows what {{variables}} in a value stand for, on hover. */
   resolve?: (text: string) => string;
+  /** The {{names}} in a value that nothing defines, marked under it. */
+  unknown?: (text: string) => string[];
 }) {
+  const id = useId();
   const hint = (text: string) => (resolve && text.includes('{{') ? resolve(text) : undefined);
   const shown = [...rows, { key: '', value: '', enabled: true }];
   const change = (index: number, patch: Partial<KeyValue>) => {
@@ -29,6 +35,7 @@ export function KeyValueTable({
         {shown.map((row, i) => {
           const isNew = i === shown.length - 1;
           const name = row.key || `row ${i + 1}`;
+          const missing = unknown && row.enabled ? unknown(row.value) : [];
           return (
             <tr key={i}>
               <td className="kv-check">
@@ -38,7 +45,16 @@ export function KeyValueTable({
                 <input aria-label={isNew ? `New ${label} key` : `${label} key ${i + 1}`} placeholder={keyPlaceholder} value={row.key} onChange={(e) => change(i, { key: e.target.value })} />
               </td>
               <td>
-                <input aria-label={isNew ? `New ${label} value` : `${label} value for ${name}`} placeholder={valuePlaceholder} value={row.value} title={hint(row.value)} onChange={(e) => change(i, { value: e.target.value })} />
+                <input
+                  aria-label={isNew ? `New ${label} value` : `${label} value for ${name}`}
+                  aria-describedby={missing.length ? `${id}-unknown-${i}` : undefined}
+                  className={missing.length ? 'has-unknown' : undefined}
+                  placeholder={valuePlaceholder}
+                  value={row.value}
+                  title={hint(row.value)}
+                  onChange={(e) => change(i, { value: e.target.value })}
+                />
+                <UnknownVariables names={missing} id={`${id}-unknown-${i}`} compact />
               </td>
               <td className="kv-remove">
                 {!isNew && (

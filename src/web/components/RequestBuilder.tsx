@@ -1,13 +1,15 @@
 import { useMemo, useState } from 'react';
 import type { KeyValue, RequestBody } from '../../scripting/model.ts';
 import { queryTable, storedParams, urlWithParams } from '../../scripting/params.ts';
-import { copySnippet, resolvePreview, sendOpenRequest } from '../http/run.ts';
+import { copySnippet, sendOpenRequest } from '../http/run.ts';
+import { resolvePreview, unknownVariables, variableValue } from '../http/variable-preview.ts';
 import { chooseSaveTarget, saveOpenRequestToTarget, saveTarget } from '../state/collections.ts';
 import { lab, updateRequest, useLab } from '../state/store.ts';
 import { useSession } from '../state/session.ts';
 import { CodeEditor } from './CodeEditor.tsx';
 import { DestinationSelect } from './DestinationSelect.tsx';
 import { KeyValueTable } from './KeyValueTable.tsx';
+import { UnknownVariables } from './UnknownVariables.tsx';
 import { Tabs } from './Tabs.tsx';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -22,6 +24,8 @@ export function RequestBuilder() {
   const [copied, setCopied] = useState('');
   const params = useMemo(() => queryTable(request.url, request.params), [request.url, request.params]);
   const resolve = (text: string) => resolvePreview(lab.get(), text);
+  const unknown = (text: string) => unknownVariables(lab.get(), text);
+  const urlUnknown = unknown(request.url);
 
   const copy = async (kind: 'curl' | 'fetch') => {
     setCopied(await copySnippet(kind));
@@ -48,7 +52,7 @@ export function RequestBuilder() {
         <label className="visually-hidden" htmlFor="url">
           Request URL
         </label>
-        <input id="url" className="url" value={request.url} title={preview !== request.url ? preview : undefined} spellCheck={false} autoComplete="off" onChange={(e) => updateRequest({ url: e.target.value })} placeholder="/api/courses or https://…" />
+        <input id="url" className={urlUnknown.length ? 'url has-unknown' : 'url'} aria-describedby={urlUnknown.length ? 'url-unknown' : undefined} value={request.url} title={preview !== request.url ? preview : undefined} spellCheck={false} autoComplete="off" onChange={(e) => updateRequest({ url: e.target.value })} placeholder="/api/courses or https://…" />
         <button type="submit" className="primary" disabled={running}>
           Send
         </button>
@@ -61,6 +65,7 @@ export function RequestBuilder() {
           → {preview}
         </p>
       )}
+      <UnknownVariables names={urlUnknown} id="url-unknown" />
       <div className="request-meta">
         <label>
           Request name <input aria-label="Request name" value={request.name} onChange={(e) => updateRequest({ name: e.target.value })} />
@@ -86,8 +91,8 @@ export function RequestBuilder() {
       <Tabs
         label="Request parts"
         tabs={[
-          { id: 'params', label: `Params${params.length ? ` (${params.length})` : ''}`, render: () => <KeyValueTable label="Query parameter" resolve={resolve} rows={params} onChange={(rows) => updateRequest({ url: urlWithParams(request.url, rows), params: storedParams(rows) })} /> },
-          { id: 'headers', label: `Headers${request.headers.length ? ` (${request.headers.length})` : ''}`, render: () => <KeyValueTable label="Header" resolve={resolve} rows={request.headers} onChange={(headers) => updateRequest({ headers })} /> },
+          { id: 'params', label: `Params${params.length ? ` (${params.length})` : ''}`, render: () => <KeyValueTable label="Query parameter" resolve={resolve} unknown={unknown} rows={params} onChange={(rows) => updateRequest({ url: urlWithParams(request.url, rows), params: storedParams(rows) })} /> },
+          { id: 'headers', label: `Headers${request.headers.length ? ` (${request.headers.length})` : ''}`, render: () => <KeyValueTable label="Header" resolve={resolve} unknown={unknown} rows={request.headers} onChange={(headers) => updateRequest({ headers })} /> },
           { id: 'body', label: 'Body', render: () => <BodyEditor body={request.body} /> },
           { id: 'auth', label: 'Auth', render: () => <AuthEditor /> },
           { id: 'pre', label: 'Pre-request script', render: () => <ScriptEditor which="preRequest" label="Pre-request script" /> },
@@ -125,7 +130,8 @@ function BodyEditor({ body }: { body: RequestBody }) {
       </fieldset>
       {(body.mode === 'json' || body.mode === 'text') && (
         <>
-          <CodeEditor label="Request body" language={body.mode === 'json' ? 'json' : 'text'} value={body.raw} onChange={(raw) => updateRequest({ body: { mode: body.mode, raw } })} />
+          <CodeEditor label="Request body" language={body.mode === 'json' ? 'json' : 'text'} value={body.raw} onChange={(raw) => updateRequest({ body: { mode: body.mode, raw } })} variables={(name) => variableValue(lab.get(), name)} describedBy="body-unknown" />
+          <UnknownVariables names={unknownVariables(lab.get(), body.raw)} id="body-unknown" />
           {jsonError && (
             <p className="field-error" role="status">
               Not valid JSON yet: {jsonError}
@@ -133,7 +139,7 @@ function BodyEditor({ body }: { body: RequestBody }) {
           )}
         </>
       )}
-      {body.mode === 'urlencoded' && <KeyValueTable label="Form field" rows={body.fields} onChange={(fields: KeyValue[]) => updateRequest({ body: { mode: 'urlencoded', fields } })} />}
+      {body.mode === 'urlencoded' && <KeyValueTable label="Form field" resolve={(text) => resolvePreview(lab.get(), text)} unknown={(text) => unknownVariables(lab.get(), text)} rows={body.fields} onChange={(fields: KeyValue[]) => updateRequest({ body: { mode: 'urlencoded', fields } })} />}
     </div>
   );
 }
@@ -150,9 +156,12 @@ function AuthEditor() {
         </select>
       </label>
       {auth.type === 'bearer' && (
+        <>
         <label>
-          Token <input aria-label="Token" value={auth.token} title={auth.token.includes('{{') ? resolvePreview(lab.get(), auth.token) : undefined} onChange={(e) => updateRequest({ auth: { type: 'bearer', token: e.target.value } })} spellCheck={false} />
+          Token <input aria-label="Token" aria-describedby={unknownVariables(lab.get(), auth.token).length ? 'token-unknown' : undefined} value={auth.token} title={auth.token.includes('{{') ? resolvePreview(lab.get(), auth.token) : undefined} onChange={(e) => updateRequest({ auth: { type: 'bearer', token: e.target.value } })} spellCheck={false} />
         </label>
+        <UnknownVariables names={unknownVariables(lab.get(), auth.token)} id="token-unknown" />
+        </>
       )}
       <p className="muted">A Bearer token is sent as the header Authorization: Bearer &lt;token&gt;. Use {'{{token}}'} and let a login test script save it.</p>
     </div>

@@ -1,32 +1,14 @@
-import type { Collection, Folder, Item, KeyValue, LabRequest } from '../../scripting/model.ts';
+import type { Collection, Folder, Item, LabRequest } from '../../scripting/model.ts';
 import { mergeCollectionVariables, mergeEnvironmentValues } from '../state/apply-scopes.ts';
 import { findItem } from '../state/collections.ts';
 import { type ConsoleLine, logToConsole, type RunnerEntry, type RunView, sessionStore } from '../state/session.ts';
-import { activeEnvironment, addHistory, lab, newId, type SavedState } from '../state/store.ts';
-import { replaceVariables } from '../../scripting/variables.ts';
+import { activeEnvironment, addHistory, lab, newId } from '../state/store.ts';
+import { resolvePreview, scopesFor } from './variable-preview.ts';
 import { toCurl, toFetch } from './snippets.ts';
 import type { FromWorker, Scopes, ToWorker, WorkerItemResult, WorkerRunResult } from './worker-protocol.ts';
 
 /** A script may run this long before it is stopped; network time does not count. */
 export const SCRIPT_TIME_LIMIT_MS = 3000;
-
-const record = (entries: KeyValue[]) => Object.fromEntries(entries.filter((v) => v.enabled).map((v) => [v.key, v.value]));
-
-export function scopesFor(state: SavedState, collection?: Collection): Scopes {
-  const env = activeEnvironment(state);
-  return {
-    globals: { ...state.globals },
-    collection: collection ? record(collection.variables) : {},
-    environment: env ? Object.fromEntries(env.values.filter((v) => v.enabled).map((v) => [v.key, v.current])) : {},
-    data: {},
-    local: {},
-  };
-}
-
-export function resolvePreview(state: SavedState, text: string): string {
-  const collection = state.collections.find((c) => c.id === state.request.collectionId);
-  return replaceVariables(text, scopesFor(state, collection));
-}
 
 /** Writes what scripts set back into the lab: globals, the active environment, the collection's variables. */
 function applyScopes(scopes: Scopes, collectionId?: string) {
