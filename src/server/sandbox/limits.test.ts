@@ -43,9 +43,36 @@ describe('limits', () => {
   it('answers 503 when memory runs out, rebuilds the workspace, and serves again', async () => {
     for (const path of ['/memory', '/fill']) {
       const r = await t.request('lim', 'GET', path);
-      expect(r.status).toBe(503);
+      expect(r.status, r.body).toBe(503);
       expect(r.json()).toMatchObject({ type: '/problems/sandbox-memory', detail: expect.stringContaining('32 MB') });
       expect((await t.request('lim', 'GET', '/ok')).json()).toEqual({ ok: true });
+    }
+  });
+
+  it('counts what an app keeps between requests: past the limit it gets a 503 and only it is rebuilt', async () => {
+    const hog = 'const kept = [];\nconst app = require("express")();\napp.get("/arrays", (req, res) => { kept.push(new Array(5e5).fill(kept.length)); res.json(kept.length); });\napp.get("/strings", (req, res) => { kept.push("x".repeat(4e6) + kept.length); res.json(kept.length); });\napp.listen(3000);';
+    const counter = 'let n = 0; require("express")().get("/", (q, s) => s.json(++n)).listen(1);';
+    // A fresh worker each (one thread, so the neighbour shares the hog's heap): memory a rebuilt
+    // workspace freed is reused without the heap growing, which memory.ts sees only in part.
+    for (const path of ['/arrays', '/strings']) {
+      const one = testSandbox({ workers: 1, memoryMb: 32 });
+      try {
+        await one.load('neighbour', counter);
+        expect((await one.request('neighbour', 'GET', '/')).json()).toBe(1);
+        await one.load('hog', hog);
+        // 4 MB a request: each alone is far below 32 MB.
+        const statuses: number[] = [];
+        while (statuses.length < 20 && !statuses.includes(503)) statuses.push((await one.request('hog', 'GET', path)).status);
+        expect(statuses.at(-1), path).toBe(503);
+        expect(statuses.slice(0, -1).every((s) => s === 200), path).toBe(true);
+        // Refused once it held its limit plus at most the worker's free heap (16 MB at start).
+        expect(statuses.length * 4, path).toBeLessThanOrEqual(32 + 16 + 4);
+        expect(one.logs.find((l) => l.workspaceId === 'hog' && l.level === 'error')?.message).toMatch(/more than 32 MB/);
+        expect((await one.request('hog', 'GET', path)).json(), 'rebuilt: its variables start empty').toBe(1);
+        expect((await one.request('neighbour', 'GET', '/')).json(), 'the neighbour kept its state').toBe(2);
+      } finally {
+        await one.close();
+      }
     }
   });
 

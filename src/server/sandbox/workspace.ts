@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
+import { countedBytes, MemoryMeter } from './memory.ts';
 import type { CodeError, LogLine, SandboxRequest, SandboxResponse, SandboxStep } from './types.ts';
 
 /**
@@ -34,7 +35,7 @@ export interface HostOps {
 export interface WorkspaceOptions {
   /** Told which request (its tag) the thread is about to run code for, 0 when it leaves the VM. */
   onEnter?: (tag: number) => void;
-  /** The worker's WASM memory size: growth during one entry beyond memoryMb stops the code. */
+  /** The worker's WASM memory size: its growth during this workspace's entries is charged to it (memory.ts). */
   heapBytes: () => number;
   timeoutMs: number;
   responseTimeoutMs: number;
@@ -117,7 +118,7 @@ export class Workspace {
   private timers = new Map<number, NodeJS.Timeout>();
   private nextRequest = 1;
   private deadline = Infinity;
-  private heapAtEnter = 0;
+  private meter: MemoryMeter;
   private interrupted = false;
   private outOfMemory = false;
   private current: InFlight | null = null;
@@ -137,7 +138,9 @@ export class Workspace {
     private context: QuickJSContext,
     private options: WorkspaceOptions,
     private host: HostOps,
-  ) {}
+  ) {
+    this.meter = new MemoryMeter(options.memoryMb * 1024 * 1024, options.heapBytes, () => countedBytes(runtime));
+  }
 
   static load(module: QuickJSWASMModule, id: string, source: string, options: WorkspaceOptions, host: HostOps): LoadOutcome {
     const runtime = module.newRuntime();
@@ -145,17 +148,15 @@ export class Workspace {
     runtime.setMaxStackSize(LIMITS.stackBytes);
     const context = runtime.newContext();
     const ws = new Workspace(id, source, runtime, context, options, host);
-    ws.heapAtEnter = options.heapBytes();
-    // QuickJS counts allocations, not bytes, in this build (malloc_usable_size is 0 under
-    // Emscripten), so setMemoryLimit only caps single allocations; growth of the worker's WASM
-    // memory during one entry is the per-workspace measure, and the memory's maximum the hard cap.
-    const memoryBytes = options.memoryMb * 1024 * 1024;
+    // setMemoryLimit above caps single allocations only (memory.ts); the meter is the per-workspace
+    // measure, and the worker memory's maximum the hard cap.
+    ws.meter.enter();
     runtime.setInterruptHandler(() => {
       if (Date.now() > ws.deadline) {
         ws.interrupted = true;
         return true;
       }
-      if (options.heapBytes() - ws.heapAtEnter > memoryBytes) {
+      if (ws.meter.overDuringEntry()) {
         ws.outOfMemory = true;
         return true;
       }
@@ -167,6 +168,8 @@ export class Workspace {
       ws.dispose();
       throw error;
     }
+    // The shim's own memory is the workspace's too.
+    ws.meter.leave();
     const errors = ws.run(source);
     if (errors) {
       ws.dispose();
@@ -275,7 +278,7 @@ export class Workspace {
     this.current = blame;
     this.interrupted = false;
     this.deadline = Date.now() + this.options.timeoutMs;
-    this.heapAtEnter = this.options.heapBytes();
+    this.meter.enter();
     this.options.onEnter?.(blame?.tag ?? -1);
     let moreJobs = false;
     try {
@@ -292,7 +295,7 @@ export class Workspace {
           }
         }
       }
-      if (this.options.heapBytes() - this.heapAtEnter > this.options.memoryMb * 1024 * 1024) this.outOfMemory = true;
+      if (this.meter.leave()) this.outOfMemory = true;
     } catch (error) {
       // The WASM module itself failed (aborted): this runtime is done.
       this.broken = true;
@@ -324,7 +327,7 @@ export class Workspace {
     for (const r of [...this.inflight.values()]) {
       this.finish(r, memory
         ? problem(503, 'sandbox-memory', 'Your code used too much memory',
-          `${r.label} needed more than ${this.options.memoryMb} MB of memory and was stopped; your app was restarted.`)
+          `${r.label} took your app past ${this.options.memoryMb} MB of memory (what it keeps between requests counts too) and was stopped; your app was restarted, its variables empty again.`)
         : problem(503, 'sandbox-failed', 'The sandbox failed', `${r.label} could not be completed; your app was restarted.`));
     }
     if (memory) this.log('error', `Your app used more than ${this.options.memoryMb} MB of memory and was restarted`);
@@ -490,6 +493,8 @@ export class Workspace {
 
   private respond(id: number, response: unknown) {
     const state = this.inflight.get(id);
+    // The request that takes the app past its memory gets the 503, not its own answer.
+    if (state && this.meter.overDuringEntry()) this.outOfMemory = true;
     // After the interrupt fired, error handlers may still "answer": the request gets its 504.
     if (!state || this.interrupted || this.outOfMemory) return;
     this.finish(state, checkResponse(response, state.label));
