@@ -14,6 +14,8 @@ export interface Db {
   /** The Kysely a request uses: with traces on, its statements join the request's trace. */
   forTrace(trace: TraceRecorder): Kysely<Database>;
   dialect: Dialect;
+  /** The SQLite file, for the threads that open it beside the main connection. */
+  sqliteFile?: string;
   /** Answers when the database can be queried (for /ready). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -40,10 +42,14 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // The request-log thread checkpoints the WAL every second, off the event loop; a checkpoint here
+  // (SQLite runs one inside the commit that passes the threshold) is only the safety net.
+  sqlite.pragma('wal_autocheckpoint = 10000');
   const kysely = new Kysely<Database>({ dialect: wrap(new SqliteDialect({ database: withStatementCache(sqlite) })) });
   return {
     kysely,
     dialect: 'sqlite',
+    sqliteFile: file,
     async ping() {
       sqlite.prepare('select 1').get();
     },
