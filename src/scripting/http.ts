@@ -8,13 +8,18 @@ export interface SendOptions {
   fetch?: typeof fetch;
 }
 
-function encodeBody(request: ScriptRequest): string | undefined {
+function encodeBody(request: ScriptRequest): string | FormData | undefined {
   // fetch refuses a body on GET and HEAD; Postman sends none there either.
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const body = request.body;
   if (body.mode === 'json' || body.mode === 'text') return body.raw;
   if (body.mode === 'urlencoded') {
     return new URLSearchParams(body.fields.filter((f) => f.enabled).map((f) => [f.key, f.value])).toString();
+  }
+  if (body.mode === 'formdata') {
+    const form = new FormData();
+    for (const field of body.fields) if (field.enabled) form.append(field.key, field.value);
+    return form;
   }
   return undefined;
 }

@@ -13,9 +13,14 @@ export type RequestBody =
   | { mode: 'none' }
   | { mode: 'json'; raw: string }
   | { mode: 'text'; raw: string }
-  | { mode: 'urlencoded'; fields: KeyValue[] };
+  | { mode: 'urlencoded'; fields: KeyValue[] }
+  /** multipart/form-data with text fields; files cannot be picked from a saved request. */
+  | { mode: 'formdata'; fields: KeyValue[] };
 
-export type RequestAuth = { type: 'none' } | { type: 'bearer'; token: string };
+/** Postman's apikey auth: a name and value, sent as a header or a query parameter. */
+export type ApiKeyAuth = { type: 'apikey'; key: string; value: string; in: 'header' | 'query' };
+
+export type RequestAuth = { type: 'none' } | { type: 'bearer'; token: string } | { type: 'basic'; username: string; password: string } | ApiKeyAuth;
 
 export interface Scripts {
   preRequest: string;

@@ -64,22 +64,22 @@ function pmUrl(parts: UrlParts) {
 
 type PostmanBodyInput = string | { mode?: string; raw?: string; urlencoded?: { key: string; value?: string; disabled?: boolean }[]; options?: { raw?: { language?: string } } };
 
-/** Reads never change the body; a write to a raw body turns it into a form, as in Postman. */
-function urlencodedList(state: { body: RequestBody }): PairList {
-  const fields = () => (state.body.mode === 'urlencoded' ? (state.body.fields as unknown as HeaderPair[]) : []);
+/** Reads never change the body; a write to another kind of body turns it into this form, as in Postman. */
+function formList(state: { body: RequestBody }, mode: 'urlencoded' | 'formdata'): PairList {
+  const fields = () => (state.body.mode === mode ? (state.body.fields as unknown as HeaderPair[]) : []);
   const list = pairList(fields);
   const writing =
     <A extends unknown[]>(fn: (...args: A) => void) =>
     (...args: A) => {
-      if (state.body.mode !== 'urlencoded') state.body = { mode: 'urlencoded', fields: [] };
+      if (state.body.mode !== mode) state.body = { mode, fields: [] };
       fn(...args);
-      for (const field of state.body.fields) field.enabled ??= true;
+      if ('fields' in state.body) for (const field of state.body.fields) field.enabled ??= true;
     };
   return { ...list, add: writing(list.add), upsert: writing(list.upsert), remove: writing(list.remove), clear: writing(list.clear) };
 }
 
 function pmBody(state: { body: RequestBody }) {
-  const fields = (): KeyValue[] => (state.body.mode === 'urlencoded' ? state.body.fields : []);
+  const fields = (): KeyValue[] => ('fields' in state.body ? state.body.fields : []);
   const enabledPairs = () => fields().filter((f) => f.enabled);
   return {
     /** Postman's modes: json and text are both "raw", told apart by options.raw.language. */
@@ -95,10 +95,11 @@ function pmBody(state: { body: RequestBody }) {
     get options() {
       return state.body.mode === 'json' ? { raw: { language: 'json' } } : state.body.mode === 'text' ? { raw: { language: 'text' } } : {};
     },
-    urlencoded: urlencodedList(state),
-    isEmpty: () => state.body.mode === 'none' || (state.body.mode === 'urlencoded' ? enabledPairs().length === 0 : state.body.raw === ''),
+    urlencoded: formList(state, 'urlencoded'),
+    formdata: formList(state, 'formdata'),
+    isEmpty: () => state.body.mode === 'none' || ('fields' in state.body ? enabledPairs().length === 0 : state.body.raw === ''),
     toString: () =>
-      state.body.mode === 'urlencoded'
+      'fields' in state.body
         ? enabledPairs().map((f) => `${encodeURIComponent(f.key)}=${encodeURIComponent(f.value)}`).join('&')
         : state.body.mode === 'none'
           ? ''

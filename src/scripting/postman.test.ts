@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Collection, Item } from './model.ts';
-import { COLLECTION_SCHEMA_V21, exportCollection, exportEnvironment, importCollection, importEnvironment } from './postman.ts';
+import { COLLECTION_SCHEMA_V21, exportCollection, exportEnvironment, importCollection, importCollectionReport, importEnvironment } from './postman.ts';
 
 /** A collection as a learner builds it in the lab. */
 export function realisticCollection(): Collection {
@@ -71,7 +71,18 @@ export function realisticCollection(): Collection {
                 url: 'http://example.test/text',
                 headers: [],
                 body: { mode: 'text', raw: 'plain words' },
-                auth: { type: 'none' },
+                auth: { type: 'basic', username: '{{user}}', password: 'pä$$' },
+                scripts: { preRequest: '', tests: '' },
+              },
+              {
+                kind: 'request',
+                id: 'r5',
+                name: 'Multipart',
+                method: 'POST',
+                url: 'http://example.test/upload',
+                headers: [],
+                body: { mode: 'formdata', fields: [{ key: 'title', value: '{{title}}', enabled: true }, { key: 'draft', value: 'yes', enabled: false }] },
+                auth: { type: 'apikey', key: 'api_key', value: '{{apiKey}}', in: 'query' },
                 scripts: { preRequest: '', tests: '' },
               },
             ],
@@ -190,6 +201,32 @@ describe('importCollection', () => {
     expect(create!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(list).toMatchObject({ url: '{{baseUrl}}/api/courses?q=sql', auth: { type: 'none' }, body: { mode: 'none' } });
     expect(form).toMatchObject({ url: 'https://example.test/login', body: { mode: 'urlencoded', fields: [{ key: 'email', value: 'a@b.c', enabled: true }, { key: 'old', value: 'x', enabled: false }] } });
+  });
+
+  it('keeps what it can of auth and bodies the lab has no exact match for, and says what it dropped', () => {
+    const { collection, notImported } = importCollectionReport({
+      info: { name: 'Mixed', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [
+        {
+          name: 'Upload',
+          request: { method: 'POST', url: 'http://x.test/up', body: { mode: 'formdata', formdata: [{ key: 'title', value: 'Hi', type: 'text' }, { key: 'avatar', type: 'file', src: '/tmp/a.png' }] } },
+          response: [{ name: 'ok', code: 200, body: '{}' }],
+        },
+        { name: 'OAuth', request: { method: 'GET', url: 'http://x.test/o', auth: { type: 'oauth2', oauth2: [{ key: 'accessToken', value: 't', type: 'string' }] } } },
+        { name: 'Key', request: { method: 'GET', url: 'http://x.test/k', auth: { type: 'apikey', apikey: [{ key: 'key', value: 'X-Key' }, { key: 'value', value: 'secret' }] } } },
+        { name: 'Basic', request: { method: 'GET', url: 'http://x.test/b', auth: { type: 'basic', basic: [{ key: 'username', value: 'ada' }, { key: 'password', value: 'pw' }] } } },
+        { name: 'Graph', request: { method: 'POST', url: 'http://x.test/g', body: { mode: 'graphql', graphql: { query: '{ me { id } }', variables: '{"a": 1}' } } } },
+        { name: 'Binary', request: { method: 'POST', url: 'http://x.test/f', body: { mode: 'file', file: { src: '/tmp/x.bin' } } } },
+      ],
+    });
+    const [upload, oauth, key, basic, graph, binary] = collection.items as Extract<Item, { kind: 'request' }>[];
+    expect(upload!.body).toEqual({ mode: 'formdata', fields: [{ key: 'title', value: 'Hi', enabled: true }] });
+    expect(oauth!.auth).toEqual({ type: 'none' });
+    expect(key!.auth).toEqual({ type: 'apikey', key: 'X-Key', value: 'secret', in: 'header' });
+    expect(basic!.auth).toEqual({ type: 'basic', username: 'ada', password: 'pw' });
+    expect(JSON.parse((graph!.body as { raw: string }).raw)).toEqual({ query: '{ me { id } }', variables: { a: 1 } });
+    expect(binary!.body).toEqual({ mode: 'none' });
+    expect(notImported).toEqual(['"Upload": 1 saved example response', '"Upload": the file field "avatar"', '"OAuth": oauth2 auth (the lab has Bearer, Basic and API key)', '"Binary": a file body']);
   });
 
   it('reads v2.0 (string URLs, auth as an object)', () => {

@@ -43,14 +43,30 @@ function scriptsOf(events: sdk.EventList): Scripts {
   return { preRequest: source('prerequest'), tests: source('test') };
 }
 
-function authOf(auth: sdk.RequestAuth | undefined): RequestAuth {
-  if (auth?.type !== 'bearer') return { type: 'none' };
-  return { type: 'bearer', token: text(auth.parameters().get('token')) };
+/** Says what could not be brought over, so an import never drops things silently. */
+type Note = (text: string) => void;
+
+function authOf(auth: sdk.RequestAuth | undefined, note: Note): RequestAuth {
+  const param = (name: string) => text(auth?.parameters().get(name));
+  switch (auth?.type) {
+    case undefined:
+    case 'noauth':
+      return { type: 'none' };
+    case 'bearer':
+      return { type: 'bearer', token: param('token') };
+    case 'basic':
+      return { type: 'basic', username: param('username'), password: param('password') };
+    case 'apikey':
+      return { type: 'apikey', key: param('key'), value: param('value'), in: param('in') === 'query' ? 'query' : 'header' };
+    default:
+      note(`${auth?.type} auth (the lab has Bearer, Basic and API key)`);
+      return { type: 'none' };
+  }
 }
 
 /** Postman's `raw` covers JSON and text; the language option (or, in older files, the content type) tells which. */
-function bodyOf(request: sdk.Request): RequestBody {
-  const body = request.body as (sdk.RequestBody & { options?: { raw?: { language?: string } } }) | undefined;
+function bodyOf(request: sdk.Request, note: Note): RequestBody {
+  const body = request.body as (sdk.RequestBody & { options?: { raw?: { language?: string } }; graphql?: { query?: string; variables?: string } }) | undefined;
   if (!body || !body.mode) return { mode: 'none' };
   if (body.mode === 'raw') {
     const language = body.options?.raw?.language;
@@ -59,14 +75,26 @@ function bodyOf(request: sdk.Request): RequestBody {
     return { mode: json ? 'json' : 'text', raw: text(body.raw) };
   }
   if (body.mode === 'urlencoded' || body.mode === 'formdata') {
-    // Form data becomes a urlencoded form: its text fields survive, files cannot be sent from here.
     type Field = { key?: string | null; value?: unknown; disabled?: boolean; type?: string };
-    const list = (body.mode === 'urlencoded' ? body.urlencoded?.all() : body.formdata?.all()) as Field[] | undefined;
-    const fields: KeyValue[] = (list ?? [])
-      .filter((field) => field.type !== 'file')
-      .map((field) => ({ key: text(field.key), value: text(field.value), enabled: !field.disabled }));
-    return { mode: 'urlencoded', fields };
+    const list = ((body.mode === 'urlencoded' ? body.urlencoded?.all() : body.formdata?.all()) ?? []) as Field[];
+    const files = list.filter((field) => field.type === 'file').map((field) => `"${text(field.key)}"`);
+    // Text fields survive; a file cannot be sent from a saved request.
+    if (files.length) note(`the file field${files.length > 1 ? 's' : ''} ${files.join(', ')}`);
+    const fields: KeyValue[] = list.filter((field) => field.type !== 'file').map((field) => ({ key: text(field.key), value: text(field.value), enabled: !field.disabled }));
+    return { mode: body.mode, fields };
   }
+  if (body.mode === 'graphql') {
+    // What Postman sends for GraphQL: a JSON body with the query and its variables.
+    const variables = body.graphql?.variables?.trim();
+    let parsed: unknown;
+    try {
+      parsed = variables ? JSON.parse(variables) : undefined;
+    } catch {
+      note('GraphQL variables that are not valid JSON');
+    }
+    return { mode: 'json', raw: JSON.stringify({ query: body.graphql?.query ?? '', ...(parsed === undefined ? {} : { variables: parsed }) }, null, 2) };
+  }
+  note(`a ${body.mode} body`);
   return { mode: 'none' };
 }
 
@@ -76,8 +104,11 @@ function paramsOf(url: sdk.Url): KeyValue[] | undefined {
   return storedParams(query.map((q) => ({ key: text(q.key), value: text(q.value), enabled: !q.disabled })));
 }
 
-function requestOf(item: sdk.Item): LabRequest {
+function requestOf(item: sdk.Item, notes: string[]): LabRequest {
   const request = item.request;
+  const note: Note = (what) => notes.push(`"${item.name}": ${what}`);
+  const examples = (item as unknown as { responses?: { count(): number } }).responses?.count() ?? 0;
+  if (examples > 0) note(`${examples} saved example response${examples > 1 ? 's' : ''}`);
   const params = paramsOf(request.url);
   return {
     id: newId(),
@@ -86,34 +117,46 @@ function requestOf(item: sdk.Item): LabRequest {
     url: request.url.toString(),
     ...(params ? { params } : {}),
     headers: request.headers.all().map((h) => ({ key: text(h.key), value: text(h.value), enabled: !h.disabled })),
-    body: bodyOf(request),
+    body: bodyOf(request, note),
     // Postman requests without auth inherit their folder's or collection's; the lab has auth on requests only.
-    auth: authOf(item.getAuth()),
+    auth: authOf(item.getAuth(), note),
     scripts: scriptsOf(item.events),
   };
 }
 
-function itemsOf(group: sdk.ItemGroup<sdk.Item>): Item[] {
+function itemsOf(group: sdk.ItemGroup<sdk.Item>, notes: string[]): Item[] {
   return group.items.map((entry): Item => {
     if (sdk.ItemGroup.isItemGroup(entry)) {
       const folder = entry as sdk.ItemGroup<sdk.Item>;
-      return { kind: 'folder', id: newId(), name: folder.name, items: itemsOf(folder), scripts: scriptsOf(folder.events) };
+      return { kind: 'folder', id: newId(), name: folder.name, items: itemsOf(folder, notes), scripts: scriptsOf(folder.events) };
     }
-    return { kind: 'request', ...requestOf(entry as sdk.Item) };
+    return { kind: 'request', ...requestOf(entry as sdk.Item, notes) };
   });
 }
 
-export function importCollection(json: unknown): Collection {
+export interface CollectionImport {
+  collection: Collection;
+  /** What the file had that the lab could not keep, one line each ("Upload": the file field "avatar"). */
+  notImported: string[];
+}
+
+export function importCollectionReport(json: unknown): CollectionImport {
   assertCollection(json);
   const collection = new sdk.Collection(json as sdk.CollectionDefinition);
+  const notImported: string[] = [];
   return {
-    id: newId(),
-    name: collection.name || 'Imported collection',
-    items: itemsOf(collection),
-    scripts: scriptsOf(collection.events),
-    variables: collection.variables.all().map((v) => ({ key: text(v.key), value: text(v.value), enabled: !v.disabled })),
+    collection: {
+      id: newId(),
+      name: collection.name || 'Imported collection',
+      items: itemsOf(collection, notImported),
+      scripts: scriptsOf(collection.events),
+      variables: collection.variables.all().map((v) => ({ key: text(v.key), value: text(v.value), enabled: !v.disabled })),
+    },
+    notImported,
   };
 }
+
+export const importCollection = (json: unknown): Collection => importCollectionReport(json).collection;
 
 function eventsOf(scripts: Scripts): sdk.EventDefinition[] {
   const events: sdk.EventDefinition[] = [];
@@ -132,6 +175,23 @@ function bodyDefinition(body: RequestBody): sdk.RequestBodyDefinition | undefine
       return { mode: 'raw', raw: body.raw, options: { raw: { language: body.mode } } } as sdk.RequestBodyDefinition;
     case 'urlencoded':
       return { mode: 'urlencoded', urlencoded: body.fields.map((f) => ({ key: f.key, value: f.value, ...(f.enabled ? {} : { disabled: true }) })) };
+    case 'formdata':
+      return { mode: 'formdata', formdata: body.fields.map((f) => ({ key: f.key, value: f.value, type: 'text', ...(f.enabled ? {} : { disabled: true }) })) } as sdk.RequestBodyDefinition;
+    default:
+      return undefined;
+  }
+}
+
+const authParams = (entries: Record<string, string>) => Object.entries(entries).map(([key, value]) => ({ key, value, type: 'string' }));
+
+function authDefinition(auth: RequestAuth): sdk.RequestAuthDefinition | undefined {
+  switch (auth.type) {
+    case 'bearer':
+      return { type: 'bearer', bearer: authParams({ token: auth.token }) } as sdk.RequestAuthDefinition;
+    case 'basic':
+      return { type: 'basic', basic: authParams({ username: auth.username, password: auth.password }) } as sdk.RequestAuthDefinition;
+    case 'apikey':
+      return { type: 'apikey', apikey: authParams({ key: auth.key, value: auth.value, in: auth.in }) } as sdk.RequestAuthDefinition;
     default:
       return undefined;
   }
@@ -148,7 +208,7 @@ function itemDefinition(item: Item): sdk.ItemDefinition | sdk.ItemGroupDefinitio
       url: item.url,
       header: item.headers.map((h) => ({ key: h.key, value: h.value, ...(h.enabled ? {} : { disabled: true }) })),
       body: bodyDefinition(item.body),
-      auth: item.auth.type === 'bearer' ? { type: 'bearer', bearer: [{ key: 'token', value: item.auth.token, type: 'string' }] } : undefined,
+      auth: authDefinition(item.auth),
     } as sdk.RequestDefinition,
   };
 }

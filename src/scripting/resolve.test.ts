@@ -64,6 +64,24 @@ describe('resolveRequest', () => {
     });
   });
 
+  it('Basic auth as base64 of the UTF-8 bytes, unless an Authorization header was typed', () => {
+    const basic = request({ headers: [], body: { mode: 'none' }, auth: { type: 'basic', username: '{{title}}', password: 'pä$$' } });
+    expect(resolveRequest(basic, scopes, 'http://lab.test').headers).toEqual([{ key: 'Authorization', value: `Basic ${Buffer.from('Joins:pä$$', 'utf8').toString('base64')}` }]);
+    const typed = { ...basic, headers: [{ key: 'authorization', value: 'Token mine', enabled: true }] };
+    expect(resolveRequest(typed, scopes, 'http://lab.test').headers).toEqual([{ key: 'authorization', value: 'Token mine' }]);
+  });
+
+  it('an API key goes in its header or in the query string, before the #fragment', () => {
+    const key = (where: 'header' | 'query') => request({ url: '{{base}}/x#top', headers: [], body: { mode: 'none' }, auth: { type: 'apikey', key: 'api key', value: '{{token}}', in: where } });
+    expect(resolveRequest(key('header'), scopes, 'http://lab.test')).toMatchObject({ url: 'http://api.test/x#top', headers: [{ key: 'api key', value: 'jwt.value' }] });
+    expect(resolveRequest(key('query'), scopes, 'http://lab.test')).toMatchObject({ url: 'http://api.test/x?api%20key=jwt.value#top', headers: [] });
+  });
+
+  it('form-data: fields resolved, and no content type of ours (fetch adds the boundary)', () => {
+    const form = request({ headers: [], auth: { type: 'none' }, body: { mode: 'formdata', fields: [{ key: 'title', value: '{{title}}', enabled: true }, { key: 'off', value: 'x', enabled: false }] } });
+    expect(resolveRequest(form, scopes, 'http://lab.test')).toMatchObject({ headers: [], body: { mode: 'formdata', fields: [{ key: 'title', value: 'Joins', enabled: true }] } });
+  });
+
   it('absoluteUrl: schemes kept, bare hosts get http://', () => {
     expect(absoluteUrl('https://x.test/a', 'http://lab.test')).toBe('https://x.test/a');
     expect(absoluteUrl('localhost:3000/api', 'http://lab.test')).toBe('http://localhost:3000/api');
@@ -100,6 +118,14 @@ describe('sendHttp', () => {
     expect(response).toMatchObject({ code: 201, status: 'Created', body: 'héllo ✓', size: 10 });
     expect(response.headers).toContainEqual({ key: 'x-echo', value: 'yes' });
     expect(response.responseTime).toBeGreaterThanOrEqual(0);
+  });
+
+  it('sends form-data as multipart with its boundary', async () => {
+    await sendHttp({ method: 'POST', url: `${url}/x`, headers: [], body: { mode: 'formdata', fields: [{ key: 'title', value: 'Joins ✓', enabled: true }] } });
+    const { headers, body } = received.at(-1)!;
+    expect(headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(body).toContain('name="title"');
+    expect(body).toContain('Joins ✓');
   });
 
   it('an HTTP error is a response; GET sends no body', async () => {

@@ -33,6 +33,7 @@ export function absoluteUrl(url: string, baseUrl: string): string {
 
 const hasHeader = (headers: HeaderPair[], name: string) => headers.some((h) => h.key.toLowerCase() === name.toLowerCase());
 
+/** No entry for form-data: fetch writes its content type, with the boundary it chose. */
 const CONTENT_TYPES: Partial<Record<RequestBody['mode'], string>> = {
   json: 'application/json',
   text: 'text/plain',
@@ -52,8 +53,9 @@ function resolveBody(body: RequestBody, scopes: VariableScopes): RequestBody {
     case 'text':
       return { mode: body.mode, raw: replaceVariables(body.raw, scopes) };
     case 'urlencoded':
+    case 'formdata':
       return {
-        mode: 'urlencoded',
+        mode: body.mode,
         fields: body.fields.filter((f) => f.enabled).map((f) => ({ key: replaceVariables(f.key, scopes), value: replaceVariables(f.value, scopes), enabled: true })),
       };
     default:
@@ -61,16 +63,49 @@ function resolveBody(body: RequestBody, scopes: VariableScopes): RequestBody {
   }
 }
 
+/** Base64 of the UTF-8 bytes, as RFC 7617 asks of Basic credentials (btoa alone takes Latin-1 only). */
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+const withQueryParam = (url: string, key: string, value: string) => {
+  const hashAt = url.indexOf('#');
+  const [beforeHash, hash] = hashAt === -1 ? [url, ''] : [url.slice(0, hashAt), url.slice(hashAt)];
+  const pair = `${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+  return `${beforeHash}${beforeHash.includes('?') ? '&' : '?'}${pair}${hash}`;
+};
+
+/** The auth tab as a header or a query parameter. A header typed by hand wins, so what the user sees is what is sent. */
+function applyAuth(headers: HeaderPair[], url: string, auth: RequestAuth, scopes: VariableScopes): string {
+  const resolve = (text: string) => replaceVariables(text, scopes);
+  switch (auth.type) {
+    case 'bearer':
+      if (!hasHeader(headers, 'authorization')) headers.push({ key: 'Authorization', value: `Bearer ${resolve(auth.token).trim()}` });
+      return url;
+    case 'basic':
+      if (!hasHeader(headers, 'authorization')) headers.push({ key: 'Authorization', value: `Basic ${base64Utf8(`${resolve(auth.username)}:${resolve(auth.password)}`)}` });
+      return url;
+    case 'apikey': {
+      const key = resolve(auth.key).trim();
+      if (key === '') return url;
+      if (auth.in === 'query') return withQueryParam(url, key, resolve(auth.value));
+      if (!hasHeader(headers, key)) headers.push({ key, value: resolve(auth.value) });
+      return url;
+    }
+    default:
+      return url;
+  }
+}
+
 /** Resolves a request after its pre-request scripts ran (they may have changed it and the variables). */
 export function resolveScriptRequest(request: ScriptRequest, auth: RequestAuth, scopes: VariableScopes, baseUrl: string): ScriptRequest {
   const headers = request.headers.map((h) => ({ key: replaceVariables(h.key, scopes), value: replaceVariables(h.value, scopes) }));
-  // An Authorization header typed by hand wins over the auth tab, so what the user sees is what is sent.
-  if (auth.type === 'bearer' && !hasHeader(headers, 'authorization')) {
-    headers.push({ key: 'Authorization', value: `Bearer ${replaceVariables(auth.token, scopes).trim()}` });
-  }
+  const url = applyAuth(headers, replaceVariables(request.url, scopes), auth, scopes);
   return withContentType({
     method: request.method.toUpperCase(),
-    url: absoluteUrl(replaceVariables(request.url, scopes), baseUrl),
+    url: absoluteUrl(url, baseUrl),
     headers,
     body: resolveBody(request.body, scopes),
   });

@@ -293,6 +293,36 @@ describe('the lab page', () => {
     expect(text).not.toContain('Slow three');
   });
 
+  it('imports Basic auth and form-data from Postman, and says what it could not import', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-')), 'mixed.postman_collection.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        info: { name: 'Mixed', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [
+          { name: 'Basic', request: { method: 'GET', url: '/health', auth: { type: 'basic', basic: [{ key: 'username', value: 'ada' }, { key: 'password', value: 'pw' }] } } },
+          { name: 'Upload', request: { method: 'POST', url: '/health', body: { mode: 'formdata', formdata: [{ key: 'title', value: 'Hi', type: 'text' }, { key: 'avatar', type: 'file', src: '/tmp/a.png' }] } } },
+          { name: 'OAuth', request: { method: 'GET', url: '/health', auth: { type: 'oauth2', oauth2: [] } } },
+        ],
+      }),
+    );
+    await page.getByLabel('Import a Postman collection or environment file').setInputFiles(file);
+    const message = page.locator('.import-message');
+    await expect.poll(() => message.textContent()).toContain('Imported the collection "Mixed". Not imported:');
+    expect(await message.textContent()).toContain('"Upload": the file field "avatar"');
+    expect(await message.textContent()).toContain('"OAuth": oauth2 auth');
+
+    const tree = page.getByRole('list', { name: 'Collections' });
+    await tree.getByRole('button', { name: 'GET Basic' }).click();
+    await page.getByRole('tab', { name: 'Auth' }).click();
+    expect(await page.getByLabel('Auth type').inputValue()).toBe('basic');
+    expect(await page.getByRole('textbox', { name: 'Username' }).inputValue()).toBe('ada');
+    await tree.getByRole('button', { name: 'POST Upload' }).click();
+    await page.getByRole('tab', { name: 'Body' }).click();
+    expect(await page.getByRole('radio', { name: 'form-data' }).isChecked()).toBe(true);
+    expect(await page.getByRole('table', { name: 'Form field' }).getByRole('textbox', { name: 'Form field value for title' }).inputValue()).toBe('Hi');
+  });
+
   it('opens a lesson request block in the client', async () => {
     await page.getByRole('tab', { name: 'Lessons' }).click();
     await page.getByRole('list', { name: 'Lessons' }).getByRole('button').first().click();

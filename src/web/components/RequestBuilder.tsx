@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
-import type { KeyValue, RequestBody } from '../../scripting/model.ts';
 import { queryTable, storedParams, urlWithParams } from '../../scripting/params.ts';
 import { copySnippet, sendOpenRequest } from '../http/run.ts';
-import { resolvePreview, unknownVariables, variableValue } from '../http/variable-preview.ts';
+import { resolvePreview, unknownVariables } from '../http/variable-preview.ts';
 import { chooseSaveTarget, saveOpenRequestToTarget, saveTarget } from '../state/collections.ts';
 import { lab, updateRequest, useLab } from '../state/store.ts';
 import { useSession } from '../state/session.ts';
+import { AuthEditor } from './AuthEditor.tsx';
+import { BodyEditor } from './BodyEditor.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
 import { DestinationSelect } from './DestinationSelect.tsx';
 import { KeyValueTable } from './KeyValueTable.tsx';
@@ -100,71 +101,6 @@ export function RequestBuilder() {
         ]}
       />
     </section>
-  );
-}
-
-function BodyEditor({ body }: { body: RequestBody }) {
-  const setMode = (mode: RequestBody['mode']) => {
-    const raw = 'raw' in body ? body.raw : '';
-    updateRequest({ body: mode === 'none' ? { mode } : mode === 'urlencoded' ? { mode, fields: 'fields' in body ? body.fields : [] } : { mode, raw } });
-  };
-  const jsonError = useMemo(() => {
-    if (body.mode !== 'json' || body.raw.trim() === '') return undefined;
-    try {
-      // Variables are replaced before sending, so a bare {{id}} is fine here.
-      JSON.parse(body.raw.replace(/{{[^{}]+}}/g, '0'));
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  }, [body]);
-  return (
-    <div className="body-editor">
-      <fieldset className="body-modes">
-        <legend className="visually-hidden">Body type</legend>
-        {(['none', 'json', 'text', 'urlencoded'] as const).map((mode) => (
-          <label key={mode}>
-            <input type="radio" name="body-mode" checked={body.mode === mode} onChange={() => setMode(mode)} /> {mode === 'urlencoded' ? 'form-urlencoded' : mode === 'text' ? 'raw text' : mode === 'json' ? 'JSON' : 'none'}
-          </label>
-        ))}
-      </fieldset>
-      {(body.mode === 'json' || body.mode === 'text') && (
-        <>
-          <CodeEditor label="Request body" language={body.mode === 'json' ? 'json' : 'text'} value={body.raw} onChange={(raw) => updateRequest({ body: { mode: body.mode, raw } })} variables={(name) => variableValue(lab.get(), name)} describedBy="body-unknown" />
-          <UnknownVariables names={unknownVariables(lab.get(), body.raw)} id="body-unknown" />
-          {jsonError && (
-            <p className="field-error" role="status">
-              Not valid JSON yet: {jsonError}
-            </p>
-          )}
-        </>
-      )}
-      {body.mode === 'urlencoded' && <KeyValueTable label="Form field" resolve={(text) => resolvePreview(lab.get(), text)} unknown={(text) => unknownVariables(lab.get(), text)} rows={body.fields} onChange={(fields: KeyValue[]) => updateRequest({ body: { mode: 'urlencoded', fields } })} />}
-    </div>
-  );
-}
-
-function AuthEditor() {
-  const auth = useLab((s) => s.request.auth);
-  return (
-    <div className="auth-editor">
-      <label>
-        Auth type{' '}
-        <select aria-label="Auth type" value={auth.type} onChange={(e) => updateRequest({ auth: e.target.value === 'bearer' ? { type: 'bearer', token: '{{token}}' } : { type: 'none' } })}>
-          <option value="none">No auth</option>
-          <option value="bearer">Bearer token</option>
-        </select>
-      </label>
-      {auth.type === 'bearer' && (
-        <>
-        <label>
-          Token <input aria-label="Token" aria-describedby={unknownVariables(lab.get(), auth.token).length ? 'token-unknown' : undefined} value={auth.token} title={auth.token.includes('{{') ? resolvePreview(lab.get(), auth.token) : undefined} onChange={(e) => updateRequest({ auth: { type: 'bearer', token: e.target.value } })} spellCheck={false} />
-        </label>
-        <UnknownVariables names={unknownVariables(lab.get(), auth.token)} id="token-unknown" />
-        </>
-      )}
-      <p className="muted">A Bearer token is sent as the header Authorization: Bearer &lt;token&gt;. Use {'{{token}}'} and let a login test script save it.</p>
-    </div>
   );
 }
 

@@ -31,13 +31,21 @@ export async function importFile(file: File): Promise<string> {
   } catch {
     throw new Error('it is not JSON.');
   }
-  const { importCollection, importEnvironment } = await postman();
+  const { importCollectionReport, importEnvironment } = await postman();
   if (json && typeof json === 'object' && 'values' in json && !('item' in json)) {
     const environment = importEnvironment(json);
     lab.set((s) => ({ ...s, environments: [...s.environments, environment] }));
     return `Imported the environment "${environment.name}" (${environment.values.length} variables).`;
   }
-  const collection = importCollection(json);
+  const { collection, notImported } = importCollectionReport(json);
   lab.set((s) => ({ ...s, collections: [...s.collections, collection] }));
-  return `Imported the collection "${collection.name}".`;
+  return `Imported the collection "${collection.name}".${notImportedText(notImported)}`;
+}
+
+/** The first few things left out, by request, so the learner knows what to redo by hand. */
+const SHOWN = 5;
+function notImportedText(notes: string[]): string {
+  if (notes.length === 0) return '';
+  const more = notes.length > SHOWN ? `; and ${notes.length - SHOWN} more` : '';
+  return ` Not imported: ${notes.slice(0, SHOWN).join('; ')}${more}.`;
 }

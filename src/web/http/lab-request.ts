@@ -5,7 +5,13 @@ import type { Exchange, FromWorker, ToWorker, WorkerRunResult } from './worker-p
 /** A request that never answers is given up after this long. */
 const NETWORK_TIMEOUT_MS = 30_000;
 
-const bodyText = (request: ScriptRequest) => ('raw' in request.body ? request.body.raw : request.body.mode === 'urlencoded' ? new URLSearchParams(request.body.fields.filter((f) => f.enabled).map((f) => [f.key, f.value])).toString() : undefined);
+function bodyText({ body }: ScriptRequest): string | undefined {
+  if ('raw' in body) return body.raw;
+  if (body.mode === 'urlencoded') return new URLSearchParams(body.fields.filter((f) => f.enabled).map((f) => [f.key, f.value])).toString();
+  // multipart has no one-line text form; its parts, one a line, say what was sent
+  if (body.mode === 'formdata') return body.fields.filter((f) => f.enabled).map((f) => `${f.key}: ${f.value}`).join('\n');
+  return undefined;
+}
 
 const originLabel = (origin: ScriptOrigin) => (origin.kind === 'request' ? (origin.event === 'test' ? 'Tests' : 'Pre-request script') : `${origin.kind} ${origin.name}`);
 
