@@ -128,6 +128,34 @@ describe('limits', () => {
     }
   });
 
+  it('a burst of requests to an endless loop: its thread lives on, a neighbour there answers, the surplus is refused', async () => {
+    const one = testSandbox({ workers: 1, timeoutMs: 400 });
+    try {
+      await one.load('loop', app);
+      await one.load('calm', 'let n = 0; require("express")().get("/", (q, s) => s.json(++n)).listen(1);');
+      expect((await one.request('calm', 'GET', '/')).json()).toBe(1);
+      // Six loops are 2.4 s of thread time, more than the watchdog waits for a ping (1.9 s here):
+      // the ping waits behind them, but the thread moves on from one to the next.
+      const burst = Promise.all(Array.from({ length: 6 }, () => one.request('loop', 'GET', '/slow')));
+      await new Promise((r) => setTimeout(r, 20));
+      const calm = await one.request('calm', 'GET', '/');
+      expect(calm.status, calm.body).toBe(200);
+      expect(calm.json(), 'the neighbour was not restarted').toBe(2);
+      expect((await burst).map((r) => r.status)).toEqual([504, 504, 504, 504, 504, 504]);
+      // Its requests are known to cost the time limit now: another burst is cut to about 2 × the limit.
+      const second = await Promise.all(Array.from({ length: 6 }, () => one.request('loop', 'GET', '/slow')));
+      const refused = second.filter((r) => r.status === 429);
+      expect(refused.length).toBeGreaterThanOrEqual(3);
+      expect(second.filter((r) => r.status === 504).length).toBeGreaterThanOrEqual(1);
+      expect(refused[0]!.json()).toMatchObject({ type: '/problems/sandbox-busy', detail: expect.stringMatching(/^GET \/slow was not run: your app already has \d+ requests? in progress/) });
+      expect(refused[0]!.headers['retry-after']).toMatch(/^\d+$/);
+      // One at a time is always let through.
+      expect((await one.request('loop', 'GET', '/ok')).json()).toEqual({ ok: true });
+    } finally {
+      await one.close();
+    }
+  });
+
   it('replaces a worker stuck in a built-in that cannot be interrupted, answering 504', async () => {
     const big = testSandbox({ workers: 1, timeoutMs: 100, memoryMb: 512, workerMemoryMb: 2048, stuckMarginMs: 200 });
     try {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { Admission, type Busy, MAX_IN_FLIGHT } from './admission.ts';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker.ts';
 import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
 import type { LoadResult, LogLine, SandboxOptions, SandboxRequest, SandboxResponse, SqlResult } from './types.ts';
@@ -66,6 +67,17 @@ function label(request: SandboxRequest) {
   return `${request.method} ${request.path}`;
 }
 
+/** 429 at once, saying why: waiting would only lengthen the queue its neighbours wait in. */
+function busyResponse(request: SandboxRequest, busy: Busy, timeoutMs: number): SandboxResponse {
+  const why = busy.inFlight >= MAX_IN_FLIGHT
+    ? `your app already has ${busy.inFlight} requests in progress, the most one workspace may have`
+    : `your app already has ${busy.inFlight} request${busy.inFlight === 1 ? '' : 's'} in progress, and its recent requests kept the sandbox busy about ${Math.round(busy.costMs)} ms each (the limit is ${timeoutMs} ms)`;
+  const response = problemResponse(429, 'sandbox-busy', 'Your app is busy',
+    `${label(request)} was not run: ${why}. A workspace's requests run one after another on a thread it shares, so more would hold up other workspaces; send it again once one has finished.`);
+  response.headers['retry-after'] = String(busy.retryAfterSeconds);
+  return response;
+}
+
 /** The worker a workspace goes to. */
 export function workerIndex(workspaceId: string, workers: number) {
   return hash(workspaceId) % workers;
@@ -84,9 +96,12 @@ function hash(text: string) {
 class Slot {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
-  readonly running = new SharedArrayBuffer(4);
+  /** [0] the message being run, [1] a progress counter (see WorkerConfig.running). */
+  readonly running = new SharedArrayBuffer(8);
   private pingSentAt: number | null = null;
   private lastPongAt = Date.now();
+  private lastProgress = 0;
+  private lastProgressAt = Date.now();
   private seq = 0;
   wasmBytes = 0;
   dead = false;
@@ -121,11 +136,20 @@ class Slot {
     this.worker.on('exit', (code) => this.onExit(this, `the worker exited with code ${code}`));
   }
 
-  /** True when the thread has not answered a ping for longer than the limit allows. */
+  /**
+   * True when the thread has neither answered a ping nor moved on for longer than the limit allows.
+   * A ping waits behind queued messages (four requests to a 1 s loop hold it 4 s), so a thread that
+   * keeps starting and finishing entries is alive; one inside a single entry past the limit is not.
+   */
   watch(limitMs: number): boolean {
     const now = Date.now();
     if (!this.ready) return false;
-    if (this.pingSentAt !== null) return now - this.pingSentAt > limitMs;
+    const progress = Atomics.load(new Int32Array(this.running), 1);
+    if (progress !== this.lastProgress) {
+      this.lastProgress = progress;
+      this.lastProgressAt = now;
+    }
+    if (this.pingSentAt !== null) return now - this.pingSentAt > limitMs && now - this.lastProgressAt > limitMs;
     if (this.pending.size > 0 || now - this.lastPongAt > 500) {
       this.pingSentAt = now;
       this.worker.postMessage({ op: 'ping', seq: ++this.seq } satisfies ToWorker);
@@ -158,6 +182,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const slots: (Slot | null)[] = Array.from({ length: workers }, () => null);
   const draining = new Set<Slot>();
   const listeners = new Set<(line: LogLine) => void>();
+  const admission = new Admission(timeoutMs);
   let nextId = 1;
   let closed = false;
 
@@ -275,9 +300,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   return {
     load(workspaceId, source) {
+      admission.forget(workspaceId);
       return send<LoadResult>(workspaceId, { op: 'load', workspaceId, source });
     },
-    handle(workspaceId, source, request) {
+    async handle(workspaceId, source, request) {
       const plain: SandboxRequest = {
         method: String(request.method).toUpperCase(),
         path: String(request.path || '/'),
@@ -285,7 +311,16 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         headers: { ...request.headers },
         body: String(request.body ?? ''),
       };
-      return send<SandboxResponse>(workspaceId, { op: 'handle', workspaceId, source, request: plain }, config.responseTimeoutMs + 2 * stuckMs);
+      const admitted = admission.admit(workspaceId);
+      if ('busy' in admitted) return busyResponse(plain, admitted.busy, timeoutMs);
+      let busyMs: number | undefined;
+      try {
+        const response = await send<SandboxResponse>(workspaceId, { op: 'handle', workspaceId, source, request: plain }, config.responseTimeoutMs + 2 * stuckMs);
+        busyMs = response.busyMs;
+        return response;
+      } finally {
+        admitted.release(busyMs);
+      }
     },
     sql(workspaceId, sql, params) {
       return send<SqlResult>(workspaceId, { op: 'sql', workspaceId, sql, params });

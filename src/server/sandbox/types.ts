@@ -21,6 +21,8 @@ export interface SandboxResponse {
   body: string;
   /** What the learner's code did for this request (SQL, console), for the request's trace. */
   steps?: SandboxStep[];
+  /** Milliseconds its thread spent running this request's code (not its waits for db, bcrypt, timers). */
+  busyMs?: number;
 }
 
 /** A step of learner code; `at` is epoch milliseconds (performance.timeOrigin + now). */

@@ -14,7 +14,11 @@ import { problem, Workspace, type HostOps } from './workspace.ts';
  */
 
 export interface WorkerConfig {
-  /** Int32Array[1]: the message id of the request the thread is running code for (0: none, -1: none known). */
+  /**
+   * Int32Array[2]: [0] the message id the thread is running code or a statement for (0: none,
+   * -1: none known); [1] a counter bumped at each message and each entry into or out of the VM,
+   * so the pool sees a thread that works through a queue as alive while its pings wait in it.
+   */
   running: SharedArrayBuffer;
   timeoutMs: number;
   responseTimeoutMs: number;
@@ -121,14 +125,29 @@ function hostOps(workspaceId: string): HostOps {
 }
 
 const running = new Int32Array(config.running);
+const progress = () => Atomics.add(running, 1, 1);
 const workspaceOptions = {
   timeoutMs: config.timeoutMs,
   responseTimeoutMs: config.responseTimeoutMs,
   memoryMb: config.memoryMb,
   heapBytes,
-  // -1 (code outside any request) does not hide the id of a load in progress.
-  onEnter: (tag: number) => (tag === -1 ? Atomics.compareExchange(running, 0, 0, -1) : Atomics.store(running, 0, tag)),
+  onEnter: (tag: number) => {
+    progress();
+    // -1 (code outside any request) does not hide the id of a load in progress.
+    if (tag === -1) Atomics.compareExchange(running, 0, 0, -1);
+    else Atomics.store(running, 0, tag);
+  },
 };
+
+/** SQLite runs a statement on this thread before its promise exists: the pool must know whom to blame if it never ends. */
+function blocking<T>(id: number, work: () => Promise<T>): Promise<T> {
+  Atomics.store(running, 0, id);
+  try {
+    return work();
+  } finally {
+    Atomics.store(running, 0, 0);
+  }
+}
 
 function retire(ws: Workspace) {
   if (workspaces.get(ws.id) === ws) workspaces.delete(ws.id);
@@ -178,20 +197,20 @@ async function run(message: Exclude<ToWorker, { op: 'ping' }>): Promise<WorkerVa
       return handle(message.id, message.workspaceId, message.source, message.request);
     case 'sql':
       checkWorkspaceId(message.workspaceId);
-      return database(message.workspaceId).console(message.sql, message.params);
+      return blocking(message.id, () => database(message.workspaceId).console(message.sql, message.params));
     case 'reset':
       checkWorkspaceId(message.workspaceId);
-      await database(message.workspaceId).reset();
+      await blocking(message.id, () => database(message.workspaceId).reset());
       return null;
     case 'schema':
       checkWorkspaceId(message.workspaceId);
-      return database(message.workspaceId).schema();
+      return blocking(message.id, () => database(message.workspaceId).schema());
     case 'rows':
       checkWorkspaceId(message.workspaceId);
-      return database(message.workspaceId).rows(message.request);
+      return blocking(message.id, () => database(message.workspaceId).rows(message.request));
     case 'explain':
       checkWorkspaceId(message.workspaceId);
-      return database(message.workspaceId).explain(message.sql, message.params);
+      return blocking(message.id, () => database(message.workspaceId).explain(message.sql, message.params));
     case 'forgetTables':
       databases.get(message.workspaceId)?.db.forgetTables();
       return null;
@@ -208,6 +227,7 @@ port.on('message', (message: ToWorker) => {
     send({ op: 'pong', seq: message.seq, wasmBytes: heapBytes() });
     return;
   }
+  progress();
   run(message).then(
     (value) => send({ id: message.id, ok: true, value }),
     (error: unknown) => send({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),

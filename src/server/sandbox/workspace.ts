@@ -51,6 +51,8 @@ interface InFlight {
   timer: NodeJS.Timeout;
   /** SQL and console output of this request, for its trace (bounded). */
   steps: SandboxStep[];
+  /** Milliseconds the thread ran this request's code (the pool admits by it). */
+  busyMs: number;
 }
 
 /** Steps kept per request: enough for a lesson, bounded against a loop of queries. */
@@ -118,6 +120,7 @@ export class Workspace {
   private timers = new Map<number, NodeJS.Timeout>();
   private nextRequest = 1;
   private deadline = Infinity;
+  private enteredAt = 0;
   private meter: MemoryMeter;
   private interrupted = false;
   private outOfMemory = false;
@@ -278,7 +281,8 @@ export class Workspace {
     this.current = blame;
     this.interrupted = false;
     this.deadline = Date.now() + this.options.timeoutMs;
-    this.meter.enter();
+    const enteredAt = (this.enteredAt = performance.now());
+    this.meter.enter(enteredAt);
     this.options.onEnter?.(blame?.tag ?? -1);
     let moreJobs = false;
     try {
@@ -295,7 +299,9 @@ export class Workspace {
           }
         }
       }
-      if (this.meter.leave()) this.outOfMemory = true;
+      const leftAt = performance.now();
+      if (blame) blame.busyMs += leftAt - enteredAt;
+      if (this.meter.leave(leftAt)) this.outOfMemory = true;
     } catch (error) {
       // The WASM module itself failed (aborted): this runtime is done.
       this.broken = true;
@@ -357,6 +363,7 @@ export class Workspace {
         label,
         resolve,
         steps: [],
+        busyMs: 0,
         timer: setTimeout(() => {
           this.finish(state, problem(504, 'sandbox-no-response', 'Your code did not respond',
             `${label} did not send a response within ${this.options.responseTimeoutMs} ms: every request must end with res.send(), res.json() or res.end().`));
@@ -389,7 +396,10 @@ export class Workspace {
   private finish(state: InFlight, response: SandboxResponse) {
     if (!this.inflight.delete(state.id)) return;
     clearTimeout(state.timer);
-    state.resolve(state.steps.length > 0 ? { ...response, steps: state.steps } : response);
+    // Answered from inside an entry (res.json): that entry's time so far is the request's too.
+    const running = this.depth > 0 && this.current === state ? performance.now() - this.enteredAt : 0;
+    const busyMs = Math.round((state.busyMs + running) * 1000) / 1000;
+    state.resolve(state.steps.length > 0 ? { ...response, busyMs, steps: state.steps } : { ...response, busyMs });
   }
 
   private addStep(state: InFlight | null, step: SandboxStep) {
