@@ -8,9 +8,11 @@ export interface SendOptions {
   fetch?: typeof fetch;
 }
 
+/** fetch refuses a body on GET and HEAD; Postman sends none there either. */
+export const sendsBody = (method: string) => method !== 'GET' && method !== 'HEAD';
+
 function encodeBody(request: ScriptRequest): string | FormData | undefined {
-  // fetch refuses a body on GET and HEAD; Postman sends none there either.
-  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  if (!sendsBody(request.method)) return undefined;
   const body = request.body;
   if (body.mode === 'json' || body.mode === 'text') return body.raw;
   if (body.mode === 'urlencoded') {

@@ -4,6 +4,7 @@
  */
 import type { LabRequest, RequestAuth, RequestBody } from './model.ts';
 import type { HeaderPair, ScriptRequest, VariableScopes } from './types.ts';
+import { sendsBody } from './http.ts';
 import { replaceVariables } from './variables.ts';
 
 /** The request as pre-request scripts see it: enabled headers only, nothing resolved yet. */
@@ -40,10 +41,13 @@ const CONTENT_TYPES: Partial<Record<RequestBody['mode'], string>> = {
   urlencoded: 'application/x-www-form-urlencoded',
 };
 
-/** A body's content type unless the user chose one: the header they typed is what they meant. */
+/**
+ * A body's content type unless the user chose one: the header they typed is what they meant.
+ * None on GET and HEAD, whose body is never sent.
+ */
 export function withContentType(request: ScriptRequest): ScriptRequest {
   const type = CONTENT_TYPES[request.body.mode];
-  if (!type || hasHeader(request.headers, 'content-type')) return request;
+  if (!type || !sendsBody(request.method.toUpperCase()) || hasHeader(request.headers, 'content-type')) return request;
   return { ...request, headers: [...request.headers, { key: 'Content-Type', value: type }] };
 }
 

@@ -1,10 +1,11 @@
 import type { Collection, Folder, Item, LabRequest } from '../../scripting/model.ts';
+import { resolveRequest } from '../../scripting/resolve.ts';
 import { mergeCollectionVariables, mergeEnvironmentValues } from '../state/apply-scopes.ts';
 import { findItem } from '../state/collections.ts';
 import { type ConsoleLine, logToConsole, type RunnerEntry, type RunView, sessionStore } from '../state/session.ts';
 import { activeEnvironment, addHistory, lab, newId } from '../state/store.ts';
-import { resolvePreview, scopesFor } from './variable-preview.ts';
-import { toCurl, toFetch } from './snippets.ts';
+import { scopesFor } from './variable-preview.ts';
+import { plainRequest, toCurl, toFetch } from './snippets.ts';
 import type { FromWorker, Scopes, ToWorker, WorkerItemResult, WorkerRunResult } from './worker-protocol.ts';
 
 /** A script may run this long before it is stopped; network time does not count. */
@@ -241,21 +242,13 @@ export function stopCollectionRun() {
   sessionStore.set((s) => ({ runner: s.runner && { ...s.runner, stopping: true } }));
 }
 
+/** The open request as Send would send it before its scripts run: resolved by the same pipeline. */
 export async function copySnippet(kind: 'curl' | 'fetch'): Promise<string> {
   const state = lab.get();
-  const { request } = state;
-  const resolve = (text: string) => resolvePreview(state, text);
-  const headers = request.headers.filter((h) => h.enabled).map((h) => ({ key: resolve(h.key), value: resolve(h.value) }));
-  if (request.auth.type === 'bearer') headers.push({ key: 'Authorization', value: `Bearer ${resolve(request.auth.token)}` });
-  let body: string | undefined;
-  if (request.body.mode === 'json' || request.body.mode === 'text') body = resolve(request.body.raw);
-  if (request.body.mode === 'json' && !headers.some((h) => h.key.toLowerCase() === 'content-type')) headers.push({ key: 'Content-Type', value: 'application/json' });
-  if (request.body.mode === 'urlencoded') {
-    body = new URLSearchParams(request.body.fields.filter((f) => f.enabled).map((f) => [resolve(f.key), resolve(f.value)])).toString();
-    headers.push({ key: 'Content-Type', value: 'application/x-www-form-urlencoded' });
-  }
-  const url = new URL(resolve(request.url), location.origin).toString();
-  const text = (kind === 'curl' ? toCurl : toFetch)({ method: request.method, url, headers, body });
+  const { collectionId, ...request } = state.request;
+  const collection = state.collections.find((c) => c.id === collectionId);
+  const resolved = resolveRequest(request, scopesFor(state, collection), location.origin);
+  const text = (kind === 'curl' ? toCurl : toFetch)(plainRequest(resolved));
   try {
     await navigator.clipboard.writeText(text);
     return `Copied as ${kind}.`;
