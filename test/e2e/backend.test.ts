@@ -89,4 +89,18 @@ app.listen(3000);
     await page.goto(`${server.url}/sandbox/${ws.id}/page`);
     await expect.poll(() => page.title()).toMatch(/^blocked: SecurityError/);
   });
+
+  it("a workspace's cookies go back to it only, and its redirects stay inside it", async () => {
+    const source = 'const app = require("express")();\napp.get("/in", (req, res) => { res.cookie("who", req.query.name); res.redirect("/cookies"); });\napp.get("/cookies", (req, res) => res.json(req.cookies));\n';
+    const [a, b] = await Promise.all([0, 1].map(async () => {
+      const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string };
+      expect((await server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source } })).status).toBe(200);
+      return ws;
+    }));
+    await page.goto(`${server.url}/sandbox/${a!.id}/in?name=ada`);
+    expect(page.url()).toBe(`${server.url}/sandbox/${a!.id}/cookies`);
+    expect(JSON.parse((await page.textContent('body'))!)).toEqual({ who: 'ada' });
+    await page.goto(`${server.url}/sandbox/${b!.id}/cookies`);
+    expect(JSON.parse((await page.textContent('body'))!)).toEqual({});
+  });
 });

@@ -561,7 +561,15 @@
   express.text = passThrough;
   express.raw = passThrough;
   express.static = passThrough;
+  // The host drops CORS headers (sandbox/headers.ts): /sandbox shares the lab's origin, and a page
+  // of another site must not read it with a visitor's cookies. The preflight still answers, so
+  // classic code runs unchanged; the console says why the headers are missing.
+  let corsExplained = false;
   function cors(options) {
+    if (!corsExplained) {
+      corsExplained = true;
+      log('info', 'cors(): the lab does not send CORS headers for your app; call it from the lab, a script or curl.', callerLine());
+    }
     const origin = options && typeof options.origin === 'string' ? options.origin : '*';
     return function (req, res, next) {
       res.setHeader('Access-Control-Allow-Origin', origin);
@@ -779,6 +787,7 @@
           s += '; Max-Age=' + Math.floor(o.maxAge / 1000);
           s += '; Expires=' + new Date(Date.now() + o.maxAge).toUTCString();
         } else if (o.expires) s += '; Expires=' + new Date(o.expires).toUTCString();
+        // "/" is the app's root: the host moves every cookie under /sandbox/<id> (sandbox/headers.ts).
         s += '; Path=' + (o.path || '/');
         if (o.domain) s += '; Domain=' + o.domain;
         if (o.httpOnly) s += '; HttpOnly';
@@ -838,6 +847,7 @@
         res.setHeader('Content-Type', 'text/plain; charset=utf-8');
         return res.end(STATUS_TEXT[code] || String(code));
       },
+      // A root-relative Location ("/login") gets the /sandbox/<id> prefix from the host (sandbox/headers.ts).
       redirect(a, b) {
         const status = typeof a === 'number' ? a : 302;
         const url = typeof a === 'number' ? b : a;
