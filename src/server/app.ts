@@ -74,7 +74,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   useStrictValidation(app);
   useJsonBodies(app);
-  refuseWhileClosing(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, `There is no ${request.method} ${request.url.split('?')[0]} here. The API is under /api; see /docs.`, { type: 'no-route' }),
@@ -96,6 +95,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     await app.register(db, { db: database });
     await app.register(tracing, { ...config.traces, redis, redisPrefix: config.redisPrefix });
+    // After tracing, so even the answers of an instance shutting down carry a trace id.
+    refuseWhileClosing(app);
     await app.register(security, { corsOrigins: config.corsOrigins });
     await app.register(rateLimits, { max: config.rateLimit, redis, redisPrefix: config.redisPrefix });
     await app.register(auth, { secret: resolveJwtSecret(config.jwtSecret, config.dataDir) });

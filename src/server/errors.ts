@@ -183,6 +183,8 @@ function unescapePointer(segment: string) {
  */
 export function handleError(error: FastifyError | HttpProblem, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpProblem) {
+    // A handler's own checks (a deploy's code errors, say) are validation too, for the journey.
+    if (error.statusCode === 400 && error.options.errors?.length) recordValidationFailure(request, error.options.errors);
     reply.headers(error.headers);
     return sendProblem(reply, error.statusCode, error.detail, {
       type: error.options.type,

@@ -154,6 +154,51 @@ app.listen(3000);`;
     for (const s of sql) expect(s.startMs).toBeGreaterThanOrEqual(step(trace, 'handler').startMs);
   });
 
+  it('sandbox code: credentials, cookies, secret headers and query parameters stay out of its console lines, SQL and errors', async () => {
+    const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string; url: string };
+    const source = `const app = require("express")();
+app.get("/leak", async (req, res) => {
+  console.log("auth", req.get("authorization"), "cookie", req.headers.cookie, "key", req.get("x-api-key"), "q", req.query.token);
+  await db.query("CREATE TABLE IF NOT EXISTS seen (v TEXT)");
+  await db.query("INSERT INTO seen (v) VALUES ('" + req.query.token + "')");
+  console.error("could not check " + req.get("x-api-key"));
+  throw new Error("boom for " + req.query.token);
+});
+app.listen(3000);`;
+    expect((await server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source } })).status).toBe(200);
+    const secrets = { bearer: 'opaque-bearer-1234', cookie: 'cookie-value-5678', key: 'api-key-9012', query: 'query-token-3456' };
+    const res = await server.request('GET', `${ws.url}leak?token=${secrets.query}&page=2`, {
+      headers: { authorization: `Bearer ${secrets.bearer}`, cookie: `sid=${secrets.cookie}; theme=dark`, 'x-api-key': secrets.key },
+    });
+    expect(res.status).toBe(500);
+    const trace = await traceOf(res);
+    const text = JSON.stringify(trace);
+    for (const secret of Object.values(secrets)) expect(text).not.toContain(secret);
+    expect(trace.steps.filter((s) => s.kind === 'console').map((s) => s.detail.message)).toEqual(
+      expect.arrayContaining(['auth Bearer [redacted] cookie sid=[redacted]; theme=[redacted] key [redacted] q [redacted]', 'could not check [redacted]']),
+    );
+    expect(trace.steps.find((s) => s.kind === 'sql' && String(s.detail.sql).startsWith('INSERT'))?.detail.sql).toBe("INSERT INTO seen (v) VALUES ('[redacted]')");
+  });
+
+  it('one trace stays small however much learner code sends it', async () => {
+    const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string; url: string };
+    const source = `const app = require("express")();
+app.get("/big", async (req, res) => {
+  const big = "x".repeat(200000);
+  await db.query("SELECT length(?) AS a, length(?) AS b, length(?) AS c, length(?) AS d, length(?) AS e", [big, big, big, big, big]);
+  for (let i = 0; i < 60; i++) console.log(i, big.slice(0, 9000));
+  res.json({ ok: true });
+});
+app.listen(3000);`;
+    expect((await server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source } })).status).toBe(200);
+    const res = await server.request('GET', `${ws.url}big`);
+    expect(res.body).toEqual({ ok: true });
+    const trace = await traceOf(res);
+    expect(JSON.stringify(trace).length).toBeLessThan(40_000);
+    expect(JSON.stringify(trace)).toContain('[cut: the trace is at its size limit]');
+    expect(kinds(trace).filter((k) => k === 'console').length).toBeGreaterThan(20);
+  });
+
   it('ids are unguessable; an unknown id is 404 and a malformed one 400; the trace id of a traceparent is kept', async () => {
     expect(isProblem(await server.request('GET', `/api/traces/${randomBytes(16).toString('hex')}`), 404)).toBe(true);
     expect(isProblem(await server.request('GET', '/api/traces/1'), 400)).toBe(true);

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../errors.ts';
-import type { TraceRecorder } from '../trace/recorder.ts';
+import { addSandboxSteps } from '../trace/sandbox-steps.ts';
 import { FORCED_HEADERS, learnerHeader, refusedDestination } from './headers.ts';
-import type { SandboxRequest, SandboxResponse } from './types.ts';
+import type { SandboxRequest } from './types.ts';
 
 const WORKSPACE_ID = /^[a-z0-9]{1,32}$/;
 const BODY_LIMIT = 1024 * 1024;
@@ -60,36 +60,4 @@ export async function sandboxRoutes(app: FastifyInstance) {
     return reply.redirect(`/sandbox/${id}/${query ? `?${query}` : ''}`, 308);
   });
   app.all('/:id/*', serve);
-}
-
-/** What the learner's code did (SQL, console lines) joins the request's trace, secrets redacted. */
-function addSandboxSteps(trace: TraceRecorder, request: SandboxRequest, response: SandboxResponse) {
-  const { redactor } = trace;
-  const type = request.headers['content-type'] ?? '';
-  try {
-    if (type.includes('json')) redactor.learnFrom(JSON.parse(request.body));
-    else if (type.includes('urlencoded')) redactor.learnFrom(Object.fromEntries(new URLSearchParams(request.body)));
-  } catch {
-    // A body that does not parse teaches nothing; the learner's code sees it as it is.
-  }
-  for (const step of response.steps ?? []) {
-    const detail: Record<string, unknown> = { ...step.detail };
-    if (step.kind === 'sql') {
-      detail.params = redactor.sqlParams(String(detail.sql ?? ''), Array.isArray(detail.params) ? detail.params : []);
-      if (typeof detail.error === 'string') detail.error = redactor.text(detail.error);
-    } else if (typeof detail.message === 'string') detail.message = redactor.text(detail.message);
-    const name = step.kind === 'console' ? `${step.name}: ${redactor.text(String(step.detail.message ?? '')).slice(0, 100)}` : redactor.text(step.name);
-    trace.add(step.kind, name, step.at - trace.epoch0, step.durationMs, step.outcome, detail);
-  }
-  if (response.status >= 400) {
-    const headers = response.headers['content-type'];
-    if (String(headers ?? '').includes('problem+json')) {
-      try {
-        const problem = JSON.parse(response.body) as { detail?: unknown };
-        if (typeof problem.detail === 'string') trace.problem = { status: response.status, detail: redactor.text(problem.detail) };
-      } catch {
-        // Not JSON after all: the status alone tells the story.
-      }
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeholderColumns, REDACTED, Redactor } from './redact.ts';
+import { CUT, placeholderColumns, REDACTED, Redactor } from './redact.ts';
 
 describe('redaction', () => {
   it('finds the column of each placeholder in the SQL Kysely writes', () => {
@@ -25,5 +25,20 @@ describe('redaction', () => {
     expect(r.headers({ authorization: 'Bearer abc.def.ghi', cookie: 'sid=1', 'x-workspace-key': 'wk_x', accept: 'application/json' }))
       .toEqual({ authorization: `Bearer ${REDACTED}`, cookie: REDACTED, 'x-workspace-key': REDACTED, accept: 'application/json' });
     expect(r.query('key=wk_abc&page=2&access_token=zzz')).toBe(`key=${encodeURIComponent(REDACTED)}&page=2&access_token=${encodeURIComponent(REDACTED)}`);
+  });
+
+  it('learns the credentials, cookies, secret headers and query parameters a request carries', () => {
+    const r = new Redactor();
+    r.learnFromRequest({ authorization: 'Bearer opaque-1234', cookie: 'sid=abcd-5678; lang=en', 'x-api-key': 'key-9012', accept: 'text/html' }, 'token=qqq-3456&page=20');
+    expect(r.text('opaque-1234 abcd-5678 key-9012 qqq-3456 page 20 text/html lang en')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} page 20 text/html lang en`);
+  });
+
+  it('cuts long strings, and once a trace has used its budget cuts everything after', () => {
+    const r = new Redactor();
+    expect(r.value('x'.repeat(5000))).toBe('x'.repeat(1000) + '…');
+    for (let i = 0; i < 30; i++) r.value('y'.repeat(1000));
+    expect(r.value('z')).toBe(CUT);
+    expect(r.value({ a: 1 })).toBe(CUT);
+    expect(r.value(42)).toBe(42);
   });
 });

@@ -6,6 +6,12 @@
  */
 
 export const REDACTED = '[redacted]';
+export const CUT = '[cut: the trace is at its size limit]';
+
+/** Characters of text one trace may hold; then further values are cut. 2,000 traces stay under ~100 MB. */
+const TRACE_BUDGET = 24_000;
+/** The longest single string kept. */
+const MAX_TEXT = 1000;
 
 const SECRET_NAME = /pass(word|wd)?|secret|token|hash|api[-_]?key|^key$|authorization|cookie|credential|salt/i;
 /** Names that match the above but hold no secret. */
@@ -30,12 +36,43 @@ export function isSecretName(name: string) {
 export class Redactor {
   /** Made on first use: most requests send no secrets. */
   private known: Set<string> | undefined;
+  /** What is left of the trace's budget of characters (see `spend`). */
+  private budget = TRACE_BUDGET;
+
+  /** A string as kept in the trace: within the longest kept, and within what the trace may still hold. */
+  keep(text: string, max = MAX_TEXT): string {
+    if (this.budget <= 0) return CUT;
+    const kept = text.length > max ? `${text.slice(0, max)}…` : text;
+    this.budget -= kept.length;
+    return kept;
+  }
+
+  /**
+   * Learns the secrets a request carries outside its body: the credentials in Authorization, every
+   * cookie value, secret headers (X-Api-Key…) and secret-named query parameters — learner code
+   * may log them or put them in SQL.
+   */
+  learnFromRequest(headers: Record<string, string | string[] | undefined>, query: string): void {
+    for (const [name, raw] of Object.entries(headers)) {
+      if (raw === undefined) continue;
+      const value = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (name === 'authorization' || name === 'proxy-authorization') this.learn(value.includes(' ') ? value.slice(value.indexOf(' ') + 1).trim() : value);
+      else if (name === 'cookie') for (const pair of value.split(';')) this.learn(pair.slice(pair.indexOf('=') + 1).trim());
+      else if (SECRET_HEADERS.has(name) || isSecretName(name)) this.learn(value);
+    }
+    if (query) for (const [name, value] of new URLSearchParams(query)) if (isSecretName(name)) this.learn(value);
+  }
+
+  private learn(value: string) {
+    // Very short values would redact ordinary words wherever they appear.
+    if (value.length >= 4) (this.known ??= new Set()).add(value);
+  }
 
   /** Remembers the values a body sends under secret names (deep), to scrub them later. */
   learnFrom(value: unknown, depth = 0): void {
     if (depth > 5 || !value || typeof value !== 'object') return;
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof v === 'string' && v.length >= 4 && isSecretName(key)) (this.known ??= new Set()).add(v);
+      if (typeof v === 'string' && isSecretName(key)) this.learn(v);
       else if (typeof v === 'object') this.learnFrom(v, depth + 1);
     }
   }
@@ -49,10 +86,12 @@ export class Redactor {
     return out;
   }
 
-  /** Any JSON-like value: secret names and secret-looking strings become [redacted]. */
+  /** Any JSON-like value: secret names and secret-looking strings become [redacted]; long ones are cut. */
   value(value: unknown, depth = 0): unknown {
-    if (typeof value === 'string') return this.text(value);
-    if (!value || typeof value !== 'object' || depth > 5) return value;
+    if (typeof value === 'string') return this.keep(this.text(value));
+    if (!value || typeof value !== 'object') return value;
+    if (depth > 4 || this.budget <= 0) return CUT;
+    this.budget -= 10;
     if (Array.isArray(value)) return value.slice(0, 50).map((v) => this.value(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>).slice(0, 50)) {
@@ -71,7 +110,7 @@ export class Redactor {
         out[name] = value.includes(' ') ? `${scheme} ${REDACTED}` : REDACTED;
       } else if (SECRET_HEADERS.has(name) || isSecretName(name)) out[name] = REDACTED;
       // Only a long value can hold a token; short ones (accept, host) skip the shape checks.
-      else out[name] = value.length >= 32 ? this.text(value).slice(0, 500) : value;
+      else out[name] = value.length >= 32 ? this.keep(this.text(value), 500) : value;
     }
     return out;
   }
@@ -80,7 +119,7 @@ export class Redactor {
     if (!query) return '';
     const params = new URLSearchParams(query);
     for (const [name] of params) if (isSecretName(name)) params.set(name, REDACTED);
-    return this.text(params.toString());
+    return this.keep(this.text(params.toString()), 2000);
   }
 
   /** SQL parameters: a parameter compared with or inserted into a secret column is redacted. */

@@ -104,7 +104,7 @@ function tracedConnection(connection: DatabaseConnection): DatabaseConnection {
 
 function sqlDetail(trace: TraceRecorder, query: CompiledQuery): Record<string, unknown> {
   return {
-    sql: query.sql.length > MAX_SQL ? `${query.sql.slice(0, MAX_SQL)}…` : query.sql,
+    sql: trace.redactor.keep(query.sql, MAX_SQL),
     params: query.parameters.length === 0 ? [] : trace.redactor.sqlParams(query.sql, query.parameters),
   };
 }

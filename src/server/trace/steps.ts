@@ -78,10 +78,13 @@ export function recordParseFailure(request: FastifyRequest, status: number, deta
 }
 
 export function recordError(request: FastifyRequest, error: unknown) {
+  const trace = request.trace;
+  if (!trace) return;
   const e = error instanceof Error ? error : new Error(String(error));
-  request.trace?.since('error', `${e.name}: ${e.message}`.slice(0, 200), 'error', {
+  const message = trace.redactor.text(e.message);
+  trace.since('error', `${e.name}: ${message}`.slice(0, 200), 'error', {
     name: e.name,
-    message: request.trace.redactor.text(e.message).slice(0, 2000),
+    message: trace.redactor.keep(message, 2000),
     explanation: '500: the server failed while handling this request. The client got a clean problem+json; the error and its stack went to the server log.',
   });
 }

@@ -1,0 +1,51 @@
+import type { SandboxRequest, SandboxResponse } from '../sandbox/types.ts';
+import type { TraceRecorder } from './recorder.ts';
+
+/** The longest SQL text kept in a step. */
+const MAX_SQL = 4000;
+
+/**
+ * What the learner's code did (SQL, console lines, errors) joins the request's trace. Learner code
+ * may log anything or build SQL out of what it was sent, so everything it reports goes through the
+ * redactor after it has learned the request's secrets: its body fields, credentials, cookies,
+ * secret headers and query parameters.
+ */
+export function addSandboxSteps(trace: TraceRecorder, request: SandboxRequest, response: SandboxResponse) {
+  const { redactor } = trace;
+  learnSecrets(trace, request);
+  for (const step of response.steps ?? []) {
+    const detail: Record<string, unknown> = { ...step.detail };
+    if (step.kind === 'sql') {
+      const sql = String(detail.sql ?? '');
+      detail.sql = redactor.keep(redactor.text(sql), MAX_SQL);
+      detail.params = redactor.sqlParams(sql, Array.isArray(detail.params) ? detail.params : []);
+      if (typeof detail.error === 'string') detail.error = redactor.keep(redactor.text(detail.error));
+    } else if (typeof detail.message === 'string') detail.message = redactor.keep(redactor.text(detail.message));
+    const name = step.kind === 'console' ? `${step.name}: ${redactor.keep(redactor.text(String(step.detail.message ?? '')), 100)}` : redactor.keep(redactor.text(step.name), 200);
+    trace.add(step.kind, name, step.at - trace.epoch0, step.durationMs, step.outcome, detail);
+  }
+  if (response.status >= 400) noteProblem(trace, response);
+}
+
+function learnSecrets(trace: TraceRecorder, request: SandboxRequest) {
+  const { redactor } = trace;
+  redactor.learnFromRequest(request.headers, request.query);
+  const type = request.headers['content-type'] ?? '';
+  try {
+    if (type.includes('json')) redactor.learnFrom(JSON.parse(request.body));
+    else if (type.includes('urlencoded')) redactor.learnFrom(Object.fromEntries(new URLSearchParams(request.body)));
+  } catch {
+    // A body that does not parse teaches nothing; the learner's code sees it as it is.
+  }
+}
+
+/** A problem+json the learner's code answered becomes the explanation of the refusing step. */
+function noteProblem(trace: TraceRecorder, response: SandboxResponse) {
+  if (!String(response.headers['content-type'] ?? '').includes('problem+json')) return;
+  try {
+    const problem = JSON.parse(response.body) as { detail?: unknown };
+    if (typeof problem.detail === 'string') trace.problem = { status: response.status, detail: trace.redactor.keep(trace.redactor.text(problem.detail)) };
+  } catch {
+    // Not JSON after all: the status alone tells the story.
+  }
+}
