@@ -231,6 +231,24 @@ describe('the lab page', () => {
     await expect.poll(treeShape).toEqual([['Collection 1', copy], ['Collection 1 copy', copy]]);
   });
 
+  it('edits an environment that is not in use, and globals', async () => {
+    await page.getByRole('tab', { name: 'Environments' }).click();
+    await page.getByRole('button', { name: 'New environment' }).click(); // "Environment 2", now in use
+    const list = page.getByRole('list', { name: 'Environments' });
+    await list.locator('summary', { hasText: 'Local lab' }).click();
+    await list.getByRole('textbox', { name: 'New variable name in Local lab' }).fill('limit');
+    await list.getByRole('textbox', { name: 'Current value of limit in Local lab' }).fill('2');
+    const globals = page.getByRole('table', { name: 'Global' });
+    await globals.getByRole('textbox', { name: 'New Global key' }).fill('who');
+    await globals.getByRole('textbox', { name: 'Global value for who' }).fill('ada');
+
+    await setUrl('GET', '/api/courses?limit={{limit}}&q={{who}}');
+    expect(await page.getByLabel('Resolved URL').textContent()).toContain('/api/courses?limit={{limit}}&q=ada');
+    await list.getByRole('button', { name: 'Use Local lab' }).click();
+    expect(await page.getByLabel('Environment', { exact: true }).inputValue()).not.toBe('');
+    expect(await page.getByLabel('Resolved URL').textContent()).toContain('/api/courses?limit=2&q=ada');
+  });
+
   it('imports a Postman environment file and uses its variables', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-')), 'lab.postman_environment.json');
     fs.writeFileSync(file, JSON.stringify({ name: 'Imported env', values: [{ key: 'limit', value: '4', enabled: true }] }));

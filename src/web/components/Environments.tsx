@@ -1,15 +1,20 @@
+import { useState } from 'react';
 import type { Environment, EnvironmentValue } from '../../scripting/model.ts';
 import { exportEnvironmentFile } from '../http/files.ts';
-import { activeEnvironment, lab, newId, useLab } from '../state/store.ts';
+import { lab, newId, useLab } from '../state/store.ts';
+import { KeyValueTable } from './KeyValueTable.tsx';
 
 function editEnvironment(id: string, change: (e: Environment) => Environment) {
   lab.set((s) => ({ ...s, environments: s.environments.map((e) => (e.id === id ? change(e) : e)) }));
 }
 
-/** Variables per environment: the initial value is what an export shares, the current one is what requests use. */
+/**
+ * Every environment, each editable whether or not it is the one in use; the initial value is what
+ * an export shares, the current one is what requests use. Globals below, editable too.
+ */
 export function Environments() {
   const environments = useLab((s) => s.environments);
-  const active = useLab(activeEnvironment);
+  const activeId = useLab((s) => s.activeEnvironmentId);
   const globals = useLab((s) => s.globals);
   const add = () => {
     const env = { id: newId(), name: `Environment ${environments.length + 1}`, values: [] };
@@ -22,17 +27,41 @@ export function Environments() {
           New environment
         </button>
       </div>
-      {active ? <EnvironmentEditor env={active} /> : <p className="muted">Choose an environment at the top to edit its variables.</p>}
-      <h3>Globals</h3>
-      <ul className="globals">
-        {Object.entries(globals).map(([key, value]) => (
-          <li key={key}>
-            <code>{key}</code> = <code>{value}</code>
-          </li>
+      <ul className="environment-list" aria-label="Environments">
+        {environments.map((env) => (
+          <EnvironmentItem key={env.id} env={env} active={env.id === activeId} />
         ))}
-        {Object.keys(globals).length === 0 && <li className="muted">None; scripts set them with pm.globals.set(name, value).</li>}
       </ul>
+      <h3>Globals</h3>
+      <p className="muted">Seen by every request in every environment; scripts set them with pm.globals.set(name, value).</p>
+      <KeyValueTable
+        label="Global"
+        keyPlaceholder="Variable"
+        toggles={false}
+        rows={Object.entries(globals).map(([key, value]) => ({ key, value, enabled: true }))}
+        onChange={(rows) => lab.set((s) => ({ ...s, globals: Object.fromEntries(rows.map((r) => [r.key, r.value])) }))}
+      />
     </div>
+  );
+}
+
+function EnvironmentItem({ env, active }: { env: Environment; active: boolean }) {
+  // Open at first for the one in use; afterwards it stays as the learner leaves it.
+  const [open, setOpen] = useState(active);
+  return (
+    <li>
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>
+          {env.name} {active && <span className="muted">(in use)</span>}
+        </summary>
+        {!active && (
+          <button type="button" onClick={() => lab.set((s) => ({ ...s, activeEnvironmentId: env.id }))}>
+            Use {env.name}
+          </button>
+        )}
+        {open && <EnvironmentEditor env={env} />}
+      </details>
+    </li>
   );
 }
 
@@ -45,11 +74,14 @@ function EnvironmentEditor({ env }: { env: Environment }) {
   return (
     <div>
       <label>
-        Environment name <input aria-label="Environment name" value={env.name} onChange={(e) => editEnvironment(env.id, (x) => ({ ...x, name: e.target.value }))} />
+        Environment name <input aria-label={`Name of ${env.name}`} value={env.name} onChange={(e) => editEnvironment(env.id, (x) => ({ ...x, name: e.target.value }))} />
       </label>
       <table className="kv env-table" aria-label={`Variables of ${env.name}`}>
         <thead>
           <tr>
+            <th>
+              <span className="visually-hidden">Use</span>
+            </th>
             <th>Variable</th>
             <th>Initial value</th>
             <th>Current value</th>
@@ -60,21 +92,23 @@ function EnvironmentEditor({ env }: { env: Environment }) {
         </thead>
         <tbody>
           {rows.map((row, i) => {
+            const isNew = i === rows.length - 1;
             const name = row.key || 'new variable';
             return (
               <tr key={i}>
+                <td className="kv-check">{!isNew && <input type="checkbox" aria-label={`Use ${name} in ${env.name}`} checked={row.enabled} onChange={(e) => change(i, { enabled: e.target.checked })} />}</td>
                 <td>
-                  <input aria-label={i === rows.length - 1 ? 'New variable name' : `Variable name ${i + 1}`} value={row.key} onChange={(e) => change(i, { key: e.target.value })} />
+                  <input aria-label={isNew ? `New variable name in ${env.name}` : `Variable name ${i + 1} in ${env.name}`} value={row.key} onChange={(e) => change(i, { key: e.target.value })} />
                 </td>
                 <td>
-                  <input aria-label={`Initial value of ${name}`} value={row.initial} onChange={(e) => change(i, { initial: e.target.value, ...(row.current === row.initial ? { current: e.target.value } : {}) })} />
+                  <input aria-label={`Initial value of ${name} in ${env.name}`} value={row.initial} onChange={(e) => change(i, { initial: e.target.value, ...(row.current === row.initial ? { current: e.target.value } : {}) })} />
                 </td>
                 <td>
-                  <input aria-label={`Current value of ${name}`} value={row.current} onChange={(e) => change(i, { current: e.target.value })} />
+                  <input aria-label={`Current value of ${name} in ${env.name}`} value={row.current} onChange={(e) => change(i, { current: e.target.value })} />
                 </td>
                 <td>
-                  {i < rows.length - 1 && (
-                    <button type="button" className="icon" aria-label={`Remove ${name}`} onClick={() => editEnvironment(env.id, (e) => ({ ...e, values: e.values.filter((_, j) => j !== i) }))}>
+                  {!isNew && (
+                    <button type="button" className="icon" aria-label={`Remove ${name} from ${env.name}`} onClick={() => editEnvironment(env.id, (e) => ({ ...e, values: e.values.filter((_, j) => j !== i) }))}>
                       ×
                     </button>
                   )}
@@ -94,7 +128,8 @@ function EnvironmentEditor({ env }: { env: Environment }) {
         <button
           type="button"
           onClick={() =>
-            confirm(`Delete the environment "${env.name}"?`) && lab.set((s) => ({ ...s, environments: s.environments.filter((e) => e.id !== env.id), activeEnvironmentId: null }))
+            confirm(`Delete the environment "${env.name}"?`) &&
+            lab.set((s) => ({ ...s, environments: s.environments.filter((e) => e.id !== env.id), activeEnvironmentId: s.activeEnvironmentId === env.id ? null : s.activeEnvironmentId }))
           }
         >
           Delete environment

@@ -11,6 +11,7 @@ export function KeyValueTable({
   valuePlaceholder = 'Value',
   resolve,
   unknown,
+  toggles = true,
 }: {
   rows: KeyValue[];
   onChange: (rows: KeyValue[]) => void;
@@ -21,6 +22,8 @@ export function KeyValueTable({
   resolve?: (text: string) => string;
   /** The {{names}} in a value that nothing defines, marked under it. */
   unknown?: (text: string) => string[];
+  /** A "Use" box per row; off where rows cannot be disabled (globals are plain names and values). */
+  toggles?: boolean;
 }) {
   const id = useId();
   const hint = (text: string) => (resolve && text.includes('{{') ? resolve(text) : undefined);
@@ -39,7 +42,7 @@ export function KeyValueTable({
           return (
             <tr key={i}>
               <td className="kv-check">
-                {!isNew && <input type="checkbox" aria-label={`Use ${name}`} checked={row.enabled} onChange={(e) => change(i, { enabled: e.target.checked })} />}
+                {!isNew && toggles && <input type="checkbox" aria-label={`Use ${name}`} checked={row.enabled} onChange={(e) => change(i, { enabled: e.target.checked })} />}
               </td>
               <td>
                 <input aria-label={isNew ? `New ${label} key` : `${label} key ${i + 1}`} placeholder={keyPlaceholder} value={row.key} onChange={(e) => change(i, { key: e.target.value })} />
