@@ -16,6 +16,11 @@ app.post("/users", async (req, res) => {
   res.status(201).json(info);
 });
 app.get("/users", async (req, res) => res.json(await db.query("SELECT id, email FROM users ORDER BY id")));
+app.get("/placeholders", async (req, res) => res.json({
+  dollar: await db.query("SELECT email FROM users WHERE id = $1 AND email <> $2", [1, "x"]),
+  question: await db.query("SELECT email FROM users WHERE id = ?", [2]),
+  inString: await db.query("SELECT '$1' AS s, email FROM users WHERE id = ?", [1]),
+}));
 app.get("/sql", async (req, res) => {
   try { res.json(await db.query(req.query.q)); } catch (err) { res.status(400).json({ error: err.message }); }
 });
@@ -73,6 +78,14 @@ for (const dialect of testDialects()) {
       const dup = await t.request('alpha', 'GET', `/sql?q=${encodeURIComponent('INSERT INTO users(id, email) VALUES (1, \'x\')')}`);
       expect(dup.status).toBe(400);
       expect(dup.json().error).toMatch(/UNIQUE|duplicate key/);
+    });
+
+    it('takes ? and $1 placeholders alike, in code, the console and explain', async () => {
+      const r = await t.request('alpha', 'GET', '/placeholders');
+      expect(r.status, r.body).toBe(200);
+      expect(r.json()).toEqual({ dollar: [{ email: 'ada@example.com' }], question: [{ email: 'bob@example.com' }], inString: [{ s: '$1', email: 'ada@example.com' }] });
+      expect((await t.sandbox.sql('alpha', 'SELECT id FROM users WHERE email = $1', ['bob@example.com'])).rows).toEqual([[2]]);
+      expect((await t.sandbox.explain('alpha', 'SELECT id FROM users WHERE id = $1', [1])).plan.length).toBeGreaterThan(0);
     });
 
     it('serves the SQL console with columns and array rows', async () => {

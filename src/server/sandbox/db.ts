@@ -7,7 +7,7 @@ import pg from 'pg';
 import { pgExplain, pgRows, pgSchema } from '../explorer/postgres.ts';
 import { sqliteExplain, sqliteRows, sqliteSchema } from '../explorer/sqlite.ts';
 import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
-import { numberPlaceholders } from './placeholders.ts';
+import { hasNumberedPlaceholders, numberPlaceholders } from './placeholders.ts';
 import type { SqlResult } from './types.ts';
 
 /**
@@ -131,25 +131,27 @@ function openSqlite(file: string): Dialect {
     refuseSqlite(sql);
     return db.prepare(sql);
   };
-  const bind = (params: unknown) => {
+  const bind = (params: unknown, sql: string) => {
     const p = sqliteParams(params);
+    // `$1` is PostgreSQL's spelling; SQLite reads it as the named parameter "1".
+    if (Array.isArray(p) && p.length > 0 && hasNumberedPlaceholders(sql)) return [Object.fromEntries(p.map((v, i) => [String(i + 1), v]))];
     return Array.isArray(p) ? p : [p];
   };
   return {
     async query(sql, params) {
       const stmt = prepare(sql);
-      if (stmt.reader) return { rows: stmt.all(...bind(params)) as Record<string, unknown>[] };
-      const info = stmt.run(...bind(params));
+      if (stmt.reader) return { rows: stmt.all(...bind(params, sql)) as Record<string, unknown>[] };
+      const info = stmt.run(...bind(params, sql));
       return { rowsAffected: info.changes, lastInsertId: Number(info.lastInsertRowid) };
     },
     async console(sql, params) {
       const stmt = prepare(sql);
       if (stmt.reader) {
         const columns = stmt.columns().map((c) => c.name);
-        const rows = stmt.raw(true).all(...bind(params)) as unknown[][];
+        const rows = stmt.raw(true).all(...bind(params, sql)) as unknown[][];
         return { columns, rows, rowsAffected: 0 };
       }
-      const info = stmt.run(...bind(params));
+      const info = stmt.run(...bind(params, sql));
       return { columns: [], rows: [], rowsAffected: info.changes };
     },
     async own(sql, params) {
@@ -166,7 +168,7 @@ function openSqlite(file: string): Dialect {
     },
     async explain(sql, params) {
       refuseSqlite(sql);
-      return sqliteExplain(db, sql, params);
+      return sqliteExplain(db, sql, bind(params, sql) as unknown[]);
     },
     async reset() {
       const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table','view','trigger')").all() as { type: string; name: string }[];
