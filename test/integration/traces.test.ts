@@ -180,6 +180,23 @@ app.listen(3000);`;
     expect(trace.steps.find((s) => s.kind === 'sql' && String(s.detail.sql).startsWith('INSERT'))?.detail.sql).toBe("INSERT INTO seen (v) VALUES ('[redacted]')");
   });
 
+  it("statements typed in the SQL consoles and EXPLAIN are sql steps too, a pasted secret redacted", async () => {
+    const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string };
+    const key = { 'x-workspace-key': ws.key };
+    // The first statements check the workspace key; the typed one comes after.
+    const typed = (trace: Trace) => trace.steps.filter((s) => s.kind === 'sql' && !String(s.detail.sql).includes('"workspaces"'))[0]!;
+    await server.request('POST', `/api/workspaces/${ws.id}/sql`, { headers: key, body: { sql: 'CREATE TABLE notes (body TEXT)' } });
+    const jwt = signToken({ sub: '1' });
+    const insert = await server.request('POST', `/api/workspaces/${ws.id}/sql`, { headers: key, body: { sql: `INSERT INTO notes VALUES ('${jwt}'), (?)`, params: ['two'] } });
+    expect(insert.status).toBe(200);
+    expect(typed(await traceOf(insert)).detail).toMatchObject({ sql: "INSERT INTO notes VALUES ('[redacted]'), (?)", params: ['two'], rowsAffected: 2 });
+    const explain = await server.request('POST', `/api/workspaces/${ws.id}/explain`, { headers: key, body: { sql: 'SELECT * FROM notes WHERE body = ?', params: ['x'] } });
+    expect(typed(await traceOf(explain)).detail).toMatchObject({ sql: 'SELECT * FROM notes WHERE body = ?', planSteps: expect.any(Number) });
+    const refused = await server.request('POST', `/api/workspaces/${ws.id}/sql`, { headers: key, body: { sql: 'SELECT nope FROM notes' } });
+    expect(refused.status).toBe(400);
+    expect(typed(await traceOf(refused))).toMatchObject({ outcome: 'error', detail: { error: expect.stringMatching(/nope/) } });
+  });
+
   it('one trace stays small however much learner code sends it', async () => {
     const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string; url: string };
     const source = `const app = require("express")();

@@ -4,6 +4,7 @@ import { openReference, type ReferenceDb } from '../../explorer/reference.ts';
 import { problems } from '../shared/schemas.ts';
 import { describeAccess, requireReferenceAccess } from './access.ts';
 import { ConsoleResponse, DbSchemaResponse, ExplainResponse, noSuchTable, RowsPageResponse, RowsQuery, rowsRequest, sqlProblem, StatementBody, TableParam } from './schemas.ts';
+import { consoleCounts, traceStatement } from '../../trace/statement.ts';
 
 /** A runaway statement on the lab's own database stops after this; learners' lessons need far less. */
 const REFERENCE_TIMEOUT_MS = 5000;
@@ -81,7 +82,7 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ timeoutMs?: number }> =
     schema: { tags, security, summary: 'The query plan of a SELECT on the reference database, in plain language', body: StatementBody, response: { 200: ExplainResponse, ...problems(400, 401, 403) } },
     handler: async (request) => {
       try {
-        return await db().explain(request.body.sql, request.body.params ?? []);
+        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => db().explain(request.body.sql, request.body.params ?? []), (r) => ({ planSteps: r.plan.length }));
       } catch (error) {
         throw sqlProblem(error);
       }
@@ -99,7 +100,7 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ timeoutMs?: number }> =
     },
     handler: async (request) => {
       try {
-        return await db().sql(request.body.sql, request.body.params ?? []);
+        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => db().sql(request.body.sql, request.body.params ?? []), consoleCounts);
       } catch (error) {
         throw sqlProblem(error);
       }

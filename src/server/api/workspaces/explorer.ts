@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { DbSchemaResponse, ExplainResponse, noSuchTable, RowsPageResponse, RowsQuery, rowsRequest, sqlProblem, StatementBody, TableParam } from '../explorer/schemas.ts';
 import { problems } from '../shared/schemas.ts';
 import { requireWorkspaceKey } from './keys.ts';
+import { traceStatement } from '../../trace/statement.ts';
 
 const WorkspaceParams = { id: Type.String({ pattern: '^[a-z0-9]{1,32}$', description: 'The workspace id' }) };
 const KeyHeader = Type.Object({ 'x-workspace-key': Type.Optional(Type.String({ description: 'The key given when the workspace was created' })) });
@@ -70,7 +71,7 @@ export const workspaceExplorerRoutes: FastifyPluginAsyncTypebox = async (app) =>
       const { id } = request.params;
       await requireWorkspaceKey(app, request, id);
       try {
-        return await app.sandbox.explain(id, request.body.sql, request.body.params ?? []);
+        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => app.sandbox.explain(id, request.body.sql, request.body.params ?? []), (r) => ({ planSteps: r.plan.length }));
       } catch (error) {
         throw sqlProblem(error);
       }

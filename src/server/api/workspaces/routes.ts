@@ -7,6 +7,7 @@ import { workspaceExplorerRoutes } from './explorer.ts';
 import { hashKey, newWorkspaceId, newWorkspaceKey, requireWorkspaceKey } from './keys.ts';
 import { STARTER_SOURCE } from './starter.ts';
 import { TEMPLATES } from './templates.ts';
+import { consoleCounts, traceStatement } from '../../trace/statement.ts';
 
 const MAX_SOURCE_CHARS = 256 * 1024;
 
@@ -101,7 +102,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       await requireWorkspaceKey(app, request, id);
       try {
-        return await app.sandbox.sql(id, request.body.sql, request.body.params ?? []);
+        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => app.sandbox.sql(id, request.body.sql, request.body.params ?? []), consoleCounts);
       } catch (error) {
         throw new HttpProblem(400, `The database refused the statement: ${(error as Error).message}`, { type: 'sql-error', title: 'SQL error' });
       }
