@@ -59,6 +59,9 @@ describe.each(testDialects())('workspaces and the sandbox (%s)', (dialect) => {
     expect(broken.body.errors[0].line).toBeLessThanOrEqual(5);
     expect((await server.request('GET', `${ws.url}a`)).body).toEqual({ a: 1 });
 
+    const column = await deploy(ws, 'const a = 1;\nconst b = (;\n');
+    expect(column.body.errors[0]).toMatchObject({ line: 2, column: 12, message: expect.stringMatching(/^SyntaxError/) });
+
     const throws = await deploy(ws, 'const app = require("express")();\nthrow new Error("boom at load");\n');
     expect(isProblem(throws, 400)).toBe(true);
     expect(throws.body.errors[0]).toMatchObject({ line: 2, message: expect.stringContaining('boom at load') });

@@ -243,6 +243,14 @@ describe('load errors', () => {
     }
   });
 
+  it('says why fetch and friends are missing, at load and in a request', async () => {
+    const r = await t.load('bad', 'const x = 1;\nfetch("https://example.com");');
+    expect(r).toEqual({ ok: false, errors: [{ line: 2, column: expect.any(Number), message: expect.stringMatching(/^Error: fetch is not available in the Backend Lab sandbox: your code has no network access/) }] });
+    expect(await t.load('net', 'const app = require("express")();\napp.get("/", async (req, res) => res.json(await fetch("https://example.com")));\napp.get("/ws", (req, res) => res.json(new WebSocket("ws://x")));\napp.listen(1);')).toMatchObject({ ok: true });
+    expect((await t.request('net', 'GET', '/')).json()).toMatchObject({ status: 500, detail: expect.stringMatching(/fetch is not available in the Backend Lab sandbox.*\(line 2 of your code\)/) });
+    expect((await t.request('net', 'GET', '/ws')).json().detail).toMatch(/WebSocket is not available/);
+  });
+
   it('keeps the previous code when new code does not load, and answers a load problem for broken stored code', async () => {
     expect(await t.load('keep', 'require("express")().get("/", (q, s) => s.send("v1")).listen(1)')).toMatchObject({ ok: true });
     expect(await t.load('keep', 'oops(')).toMatchObject({ ok: false });

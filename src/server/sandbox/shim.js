@@ -970,5 +970,11 @@
   define('clearInterval', clearTimer);
   define('clearImmediate', clearTimer);
   define('queueMicrotask', (fn) => { Promise.resolve().then(fn); });
+  // No network from the sandbox; a bare "fetch is not defined" would read like a typo.
+  for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket']) {
+    define(name, function () {
+      throw new Error(name + ' is not available in the Backend Lab sandbox: your code has no network access. Keep data in db, and call other services from the lab client or a script.');
+    });
+  }
   return { dispatch, event, routes };
 });
