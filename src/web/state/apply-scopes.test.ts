@@ -10,7 +10,7 @@ describe('writing script variables back', () => {
     expect(mergeCollectionVariables(variables, { baseUrl: 'http://a', token: 't' })).toEqual([...variables, { key: 'token', value: 't', enabled: true }]);
   });
 
-  it('updates set values, drops unset ones, and enables a disabled row only when a script set its name', () => {
+  it('updates set values, drops unset ones, and adds a row beside a disabled one a script set, as Postman does', () => {
     const variables = [
       { key: 'a', value: '1', enabled: true },
       { key: 'b', value: '2', enabled: true },
@@ -18,6 +18,7 @@ describe('writing script variables back', () => {
     ];
     expect(mergeCollectionVariables(variables, { a: '10', c: 'on' })).toEqual([
       { key: 'a', value: '10', enabled: true },
+      { key: 'c', value: 'off', enabled: false },
       { key: 'c', value: 'on', enabled: true },
     ]);
   });

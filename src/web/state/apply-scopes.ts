@@ -2,24 +2,17 @@ import type { EnvironmentValue, KeyValue } from '../../scripting/model.ts';
 
 /**
  * Writing what scripts left in a scope back onto the rows the learner edits. Scripts only see the
- * enabled rows, so a disabled row is the learner's and stays as it is, unless a script set that
- * very name (there is no other row for it to go to): then it is enabled with the new value.
+ * enabled rows, so a disabled row is the learner's and stays as it is; a script that sets its
+ * name gets a new row, as Postman's VariableScope.set adds one beside a disabled variable.
  */
 function mergeRows<Row extends { key: string; enabled: boolean }>(rows: Row[], scope: Record<string, string>, withValue: (row: Row, value: string) => Row, added: (key: string, value: string) => Row): Row[] {
-  const enabledKeys = new Set(rows.filter((r) => r.enabled).map((r) => r.key));
-  const claimed = new Set<string>();
   const kept = rows.flatMap((row): Row[] => {
-    const set = Object.hasOwn(scope, row.key);
-    if (row.enabled) return set ? [withValue(row, scope[row.key]!)] : []; // not in the scope: a script unset it
-    if (set && !enabledKeys.has(row.key) && !claimed.has(row.key)) {
-      claimed.add(row.key);
-      return [{ ...withValue(row, scope[row.key]!), enabled: true }];
-    }
-    return [row];
+    if (!row.enabled) return [row];
+    return Object.hasOwn(scope, row.key) ? [withValue(row, scope[row.key]!)] : []; // not in the scope: a script unset it
   });
-  const known = new Set(rows.map((r) => r.key));
+  const enabledKeys = new Set(rows.filter((r) => r.enabled).map((r) => r.key));
   const fresh = Object.entries(scope)
-    .filter(([key]) => !known.has(key))
+    .filter(([key]) => !enabledKeys.has(key))
     .map(([key, value]) => added(key, value));
   return [...kept, ...fresh];
 }
