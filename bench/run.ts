@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { httpRequest } from '../test/helpers/server.ts';
 import { measure, type Measurement, warmUp } from './measure.ts';
+import { benchJourneyCost, printJourneyCost } from './journey-cost.ts';
 import { benchSandbox, printSandbox } from './sandbox.ts';
 import { startJsonServer, startLimit, startOurs, stopAll } from './servers.ts';
 
@@ -70,9 +71,11 @@ async function main() {
   results.storm = storm;
 
   const sandbox = await benchSandbox(ours);
+  stopAll();
+  const journey = await benchJourneyCost();
   print(results);
   printSandbox(sandbox);
-  stopAll();
+  printJourneyCost(journey);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
