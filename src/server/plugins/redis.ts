@@ -33,3 +33,14 @@ export function connectRedis(url: string, log: FastifyBaseLogger): Redis {
   });
   return redis;
 }
+
+/**
+ * A second connection, for SUBSCRIBE. Not tuned like the one above: a subscription lives as long
+ * as the process, so its commands wait for Redis (offline queue, no retry limit, no 500 ms
+ * timeout) instead of failing at once; ioredis subscribes again by itself after each reconnect.
+ */
+export function subscriberFor(redis: Redis): Redis {
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+  subscriber.on('error', () => {}); // the main connection reports Redis trouble already
+  return subscriber;
+}

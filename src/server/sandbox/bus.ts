@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import { subscriberFor } from '../plugins/redis.ts';
 import type { LogLine } from './types.ts';
 
 export type SandboxEvent = { type: 'deployed'; workspaceId: string; instance: string } | { type: 'reset'; workspaceId: string; instance: string } | { type: 'log'; line: LogLine };
@@ -13,6 +14,8 @@ export type SandboxEvent = { type: 'deployed'; workspaceId: string; instance: st
 export class SandboxBus {
   private readonly handlers = new Set<(event: SandboxEvent) => void>();
   private subscriber?: Redis;
+  private retry?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly publisher: Redis | undefined,
@@ -20,10 +23,18 @@ export class SandboxBus {
     log: FastifyBaseLogger,
   ) {
     if (!publisher) return;
-    this.subscriber = publisher.duplicate({ enableOfflineQueue: true });
-    this.subscriber.on('error', () => {});
-    this.subscriber.subscribe(channel).catch((error: unknown) => log.warn({ err: error }, 'sandbox events: could not subscribe'));
-    this.subscriber.on('message', (_channel: string, text: string) => {
+    const subscriber = (this.subscriber = subscriberFor(publisher));
+    // Missing the subscription means never hearing of a deploy while Redis is up: keep trying.
+    const subscribe = () => {
+      subscriber.subscribe(channel).catch((error: unknown) => {
+        if (this.closed) return;
+        log.warn({ err: error }, 'sandbox events: could not subscribe; trying again in 1 s');
+        this.retry = setTimeout(subscribe, 1000);
+        this.retry.unref();
+      });
+    };
+    subscribe();
+    subscriber.on('message', (_channel: string, text: string) => {
       try {
         this.deliver(JSON.parse(text) as SandboxEvent);
       } catch {
@@ -49,6 +60,8 @@ export class SandboxBus {
   }
 
   close() {
+    this.closed = true;
+    clearTimeout(this.retry);
     this.subscriber?.disconnect();
   }
 }
