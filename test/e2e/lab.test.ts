@@ -80,6 +80,8 @@ describe('the lab page', () => {
   it('sends with Ctrl+Enter from inside a script editor without adding a line to it', async () => {
     await setUrl('GET', '/health');
     await setScript('Tests', 'pm.test("from the editor", () => pm.response.to.be.ok);');
+    // The editor proper, not the textarea standing in while CodeMirror loads (which keeps Ctrl+Enter for Send too).
+    await page.locator('.cm-editor', { has: page.getByRole('textbox', { name: 'Tests' }) }).waitFor();
     const editor = page.getByRole('textbox', { name: 'Tests' });
     await editor.press('End');
     await editor.press('Control+Enter');

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type KeyboardEvent } from 'react';
 
 export interface EditorProps {
   value: string;
@@ -16,12 +16,17 @@ export interface EditorProps {
   describedBy?: string;
 }
 
+/** Ctrl/Cmd+Enter sends (the page listens for it): it must not also add a line to the text. */
+function keepCtrlEnterForSend(event: KeyboardEvent<HTMLTextAreaElement>) {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.preventDefault();
+}
+
 const CodeMirrorEditor = lazy(() => import('./CodeMirror.tsx'));
 
 /** Editors load with their own chunk, so the first page stays small; a textarea stands in meanwhile. */
 export function CodeEditor(props: EditorProps) {
   const fallback = (
-    <textarea className="code-fallback" style={props.minHeight ? { minHeight: props.minHeight } : undefined} aria-label={props.label} aria-describedby={props.describedBy} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} spellCheck={false} />
+    <textarea className="code-fallback" style={props.minHeight ? { minHeight: props.minHeight } : undefined} aria-label={props.label} aria-describedby={props.describedBy} value={props.value} readOnly={props.readOnly} onChange={(e) => props.onChange?.(e.target.value)} onKeyDown={keepCtrlEnterForSend} spellCheck={false} />
   );
   return <Suspense fallback={fallback}>{props.language === 'text' ? fallback : <CodeMirrorEditor {...props} />}</Suspense>;
 }
