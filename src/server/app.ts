@@ -141,10 +141,11 @@ function refuseWhileClosing(app: FastifyInstance) {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (!closing) return;
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
     reply.header('connection', 'close').header('retry-after', '1');
-    return sendProblem(reply, 503, 'This instance is shutting down; retry the request.', { type: 'shutting-down' });
+    // No done(): the problem is the answer.
+    sendProblem(reply, 503, 'This instance is shutting down; retry the request.', { type: 'shutting-down' });
   });
 }
 

@@ -52,7 +52,9 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
     secret: options.secret,
     // Pin the algorithm both ways: "alg: none" and algorithm-confusion tokens fail verification.
     sign: { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_SECONDS, iss: ISSUER },
-    verify: { algorithms: ['HS256'], allowedIss: ISSUER, requiredClaims: ['sub', 'exp', 'iat', 'iss'] },
+    // cache: a token verified once is not verified again until it expires (fast-jwt keys the cache by
+    // the whole token, so a changed byte is a miss). The user row is still read on every request.
+    verify: { algorithms: ['HS256'], allowedIss: ISSUER, requiredClaims: ['sub', 'exp', 'iat', 'iss'], cache: true },
   });
 
   app.decorate('signAccessToken', (user: { id: number; token_version: number }) =>

@@ -25,8 +25,10 @@ async function webPlugin(app: FastifyInstance) {
       res.header('cache-control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook: an async one costs a promise on every response, API answers included.
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith('/assets/') && request.url.includes('worker')) reply.header('content-security-policy', WORKER_CSP);
+    done(null, payload);
   });
 }
 

@@ -104,21 +104,24 @@ function tracedConnection(connection: DatabaseConnection): DatabaseConnection {
 
 function sqlDetail(trace: TraceRecorder, query: CompiledQuery): Record<string, unknown> {
   return {
-    sql: trace.redactor.keep(query.sql, MAX_SQL),
+    // The cached copy: Kysely writes the text anew for each query, and 2,000 kept traces would each hold their own.
+    sql: trace.redactor.keep(statement(query.sql).text, MAX_SQL),
     params: query.parameters.length === 0 ? [] : trace.redactor.sqlParams(query.sql, query.parameters),
   };
 }
 
-const oneLines = new Map<string, string>();
+const statements = new Map<string, { text: string; line: string }>();
 
-/** The statement on one line, short enough for a step's name (cached: the same texts recur). */
-export function oneLine(sql: string) {
-  let line = oneLines.get(sql);
-  if (line === undefined) {
+/** One copy of a statement's text, and the statement on one line for a step's name (the same texts recur). */
+function statement(sql: string) {
+  let known = statements.get(sql);
+  if (known === undefined) {
     const text = sql.replace(/\s+/g, ' ').trim();
-    line = text.length > 120 ? `${text.slice(0, 117)}…` : text;
-    if (oneLines.size >= 1000) oneLines.clear();
-    oneLines.set(sql, line);
+    known = { text: sql, line: text.length > 120 ? `${text.slice(0, 117)}…` : text };
+    if (statements.size >= 1000) statements.clear();
+    statements.set(sql, known);
   }
-  return line;
+  return known;
 }
+
+export const oneLine = (sql: string) => statement(sql).line;
