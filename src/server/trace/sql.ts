@@ -25,8 +25,8 @@ export class TracePlugin implements KyselyPlugin {
     return args.node;
   }
 
-  async transformResult(args: PluginTransformResultArgs) {
-    return args.result as QueryResult<UnknownRow>;
+  transformResult(args: PluginTransformResultArgs) {
+    return Promise.resolve(args.result as QueryResult<UnknownRow>);
   }
 }
 
@@ -54,16 +54,17 @@ function tracedDriver(driver: Driver): Driver {
   const unwrap = (connection: DatabaseConnection) => inner.get(connection) ?? connection;
   return {
     init: () => driver.init(),
-    async acquireConnection() {
-      const connection = await driver.acquireConnection();
-      let wrapper = wrappers.get(connection);
-      if (!wrapper) {
-        wrapper = tracedConnection(connection);
-        wrappers.set(connection, wrapper);
-        inner.set(wrapper, connection);
-      }
-      return wrapper;
-    },
+    // then() rather than an async function: every query acquires a connection.
+    acquireConnection: () =>
+      driver.acquireConnection().then((connection) => {
+        let wrapper = wrappers.get(connection);
+        if (!wrapper) {
+          wrapper = tracedConnection(connection);
+          wrappers.set(connection, wrapper);
+          inner.set(wrapper, connection);
+        }
+        return wrapper;
+      }),
     beginTransaction: (connection, settings) => driver.beginTransaction(unwrap(connection), settings),
     commitTransaction: (connection) => driver.commitTransaction(unwrap(connection)),
     rollbackTransaction: (connection) => driver.rollbackTransaction(unwrap(connection)),

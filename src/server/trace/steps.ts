@@ -25,11 +25,11 @@ function rateLimitGroup(request: FastifyRequest) {
 export function recordRateLimitAllowed(request: FastifyRequest, key: string) {
   const trace = request.trace;
   if (!trace) return;
+  // The plugin has just set its headers; the callback is given nothing else.
   const reply = trace.phase.reply;
-  const header = (name: string) => reply?.getHeader(name);
-  const limit = Number(header('ratelimit-limit'));
-  const remaining = Number(header('ratelimit-remaining'));
-  const resetSeconds = Number(header('ratelimit-reset'));
+  const limit = Number(reply?.getHeader('ratelimit-limit'));
+  const remaining = Number(reply?.getHeader('ratelimit-remaining'));
+  const resetSeconds = Number(reply?.getHeader('ratelimit-reset'));
   const group = rateLimitGroup(request);
   trace.since('rate-limit', `${limit} ${bucketName(group)} per ${group === 'new-workspace' ? 'hour' : 'minute'}: ${remaining} left`, 'allowed', {
     bucket: group ?? 'global',
