@@ -12,6 +12,8 @@ export const CUT = '[cut: the trace is at its size limit]';
 const TRACE_BUDGET = 24_000;
 /** The longest single string kept. */
 const MAX_TEXT = 1000;
+/** The longest SQL text kept in a step. */
+export const MAX_SQL = 4000;
 
 const SECRET_NAME = /pass(word|wd)?|secret|token|hash|api[-_]?key|^key$|authorization|cookie|credential|salt/i;
 /** Names that match the above but hold no secret. */
@@ -45,6 +47,11 @@ export class Redactor {
     const kept = text.length > max ? `${text.slice(0, max)}…` : text;
     this.budget -= kept.length;
     return kept;
+  }
+
+  /** Text from outside our code (learner output, typed SQL, error messages): redacted, then kept within bounds. */
+  scrub(text: string, max = MAX_TEXT): string {
+    return this.keep(this.text(text), max);
   }
 
   /**
@@ -88,7 +95,7 @@ export class Redactor {
 
   /** Any JSON-like value: secret names and secret-looking strings become [redacted]; long ones are cut. */
   value(value: unknown, depth = 0): unknown {
-    if (typeof value === 'string') return this.keep(this.text(value));
+    if (typeof value === 'string') return this.scrub(value);
     if (!value || typeof value !== 'object') return value;
     if (depth > 4 || this.budget <= 0) return CUT;
     this.budget -= 10;
@@ -110,7 +117,7 @@ export class Redactor {
         out[name] = value.includes(' ') ? `${scheme} ${REDACTED}` : REDACTED;
       } else if (SECRET_HEADERS.has(name) || isSecretName(name)) out[name] = REDACTED;
       // Only a long value can hold a token; short ones (accept, host) skip the shape checks.
-      else out[name] = value.length >= 32 ? this.keep(this.text(value), 500) : value;
+      else out[name] = value.length >= 32 ? this.scrub(value, 500) : value;
     }
     return out;
   }
@@ -119,7 +126,7 @@ export class Redactor {
     if (!query) return '';
     const params = new URLSearchParams(query);
     for (const [name] of params) if (isSecretName(name)) params.set(name, REDACTED);
-    return this.keep(this.text(params.toString()), 2000);
+    return this.scrub(params.toString(), 2000);
   }
 
   /** SQL parameters: a parameter compared with or inserted into a secret column is redacted. */

@@ -1,8 +1,6 @@
 import type { SandboxRequest, SandboxResponse } from '../sandbox/types.ts';
 import type { TraceRecorder } from './recorder.ts';
-
-/** The longest SQL text kept in a step. */
-const MAX_SQL = 4000;
+import { MAX_SQL } from './redact.ts';
 
 /**
  * What the learner's code did (SQL, console lines, errors) joins the request's trace. Learner code
@@ -17,11 +15,11 @@ export function addSandboxSteps(trace: TraceRecorder, request: SandboxRequest, r
     const detail: Record<string, unknown> = { ...step.detail };
     if (step.kind === 'sql') {
       const sql = String(detail.sql ?? '');
-      detail.sql = redactor.keep(redactor.text(sql), MAX_SQL);
+      detail.sql = redactor.scrub(sql, MAX_SQL);
       detail.params = redactor.sqlParams(sql, Array.isArray(detail.params) ? detail.params : []);
-      if (typeof detail.error === 'string') detail.error = redactor.keep(redactor.text(detail.error));
-    } else if (typeof detail.message === 'string') detail.message = redactor.keep(redactor.text(detail.message));
-    const name = step.kind === 'console' ? `${step.name}: ${redactor.keep(redactor.text(String(step.detail.message ?? '')), 100)}` : redactor.keep(redactor.text(step.name), 200);
+      if (typeof detail.error === 'string') detail.error = redactor.scrub(detail.error);
+    } else if (typeof detail.message === 'string') detail.message = redactor.scrub(detail.message);
+    const name = step.kind === 'console' ? `${step.name}: ${redactor.scrub(String(step.detail.message ?? ''), 100)}` : redactor.scrub(step.name, 200);
     trace.add(step.kind, name, step.at - trace.epoch0, step.durationMs, step.outcome, detail);
   }
   if (response.status >= 400) noteProblem(trace, response);
@@ -44,7 +42,7 @@ function noteProblem(trace: TraceRecorder, response: SandboxResponse) {
   if (!String(response.headers['content-type'] ?? '').includes('problem+json')) return;
   try {
     const problem = JSON.parse(response.body) as { detail?: unknown };
-    if (typeof problem.detail === 'string') trace.problem = { status: response.status, detail: trace.redactor.keep(trace.redactor.text(problem.detail)) };
+    if (typeof problem.detail === 'string') trace.problem = { status: response.status, detail: trace.redactor.scrub(problem.detail) };
   } catch {
     // Not JSON after all: the status alone tells the story.
   }

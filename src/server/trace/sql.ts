@@ -1,8 +1,6 @@
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { TraceLink, TraceRecorder } from './recorder.ts';
-
-/** SQL text kept in a step; longer statements are cut. */
-const MAX_SQL = 4000;
+import { MAX_SQL } from './redact.ts';
 
 /**
  * Which trace a query belongs to, written on the query id Kysely gives the query: the id reaches

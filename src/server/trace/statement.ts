@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { MAX_SQL } from './redact.ts';
 import { oneLine } from './sql.ts';
-
-const MAX_SQL = 4000;
 
 /**
  * A statement a learner typed (the SQL consoles, EXPLAIN) as an `sql` step of the request's
@@ -27,7 +26,7 @@ export async function traceStatement<R>(
     return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    trace.add('sql', oneLine(text), start, trace.now() - start, 'error', { ...detail, error: redactor.keep(redactor.text(message)) });
+    trace.add('sql', oneLine(text), start, trace.now() - start, 'error', { ...detail, error: redactor.scrub(message) });
     throw error;
   }
 }
