@@ -33,7 +33,7 @@ const CACHED_WORKSPACES = 5000;
 async function sandboxPlugin(app: FastifyInstance, options: { redis?: Redis; redisPrefix: string }) {
   const { config } = app;
   const instance = randomUUID();
-  const sandbox = createSandbox({ ...config.sandbox, dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const sandbox = createSandbox({ ...config.sandbox, dataDir: config.dataDir, databaseUrl: config.databaseUrl, log: app.log });
   const bus = new SandboxBus(options.redis, `${options.redisPrefix}sandbox`, app.log);
   const logs = new WorkspaceLogs();
   const cache = new Map<string, WorkspaceCode & { at: number }>();

@@ -156,15 +156,23 @@ describe('limits', () => {
     }
   });
 
-  it('replaces a worker stuck in a built-in that cannot be interrupted, answering 504', async () => {
-    const big = testSandbox({ workers: 1, timeoutMs: 100, memoryMb: 512, workerMemoryMb: 2048, stuckMarginMs: 200 });
+  it('replaces a worker stuck in a built-in that cannot be interrupted, answering 504, and logs it', async () => {
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const log = { warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }) };
+    const big = testSandbox({ workers: 1, timeoutMs: 100, memoryMb: 512, workerMemoryMb: 2048, stuckMarginMs: 200, log });
     try {
       await big.load('b', app.replace('1e8', '3e7'));
+      await big.load('neighbour', app);
       const started = Date.now();
       const r = await big.request('b', 'GET', '/fill');
       expect(r.status).toBe(504);
       expect(r.json().detail).toMatch(/^GET \/fill ran for more than 100 ms/);
       expect(Date.now() - started).toBeLessThan(700);
+      // The neighbour went with the thread: the log says which thread, why, and how many.
+      expect(warnings).toEqual([{
+        fields: { worker: 0, reason: 'it did not answer for more than 300 ms', workspaces: 2, openRequests: 1 },
+        message: 'sandbox worker 0 replaced (it did not answer for more than 300 ms): its 2 loaded workspaces start again on their next request',
+      }]);
       // A fresh worker loads the workspace again from the source the caller passes.
       expect((await big.request('b', 'GET', '/ok')).json()).toEqual({ ok: true });
     } finally {

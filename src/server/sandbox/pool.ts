@@ -96,8 +96,8 @@ function hash(text: string) {
 class Slot {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
-  /** [0] the message being run, [1] a progress counter (see WorkerConfig.running). */
-  readonly running = new SharedArrayBuffer(8);
+  /** [0] the message being run, [1] a progress counter, [2] workspaces loaded (see WorkerConfig.running). */
+  readonly running = new SharedArrayBuffer(12);
   private pingSentAt: number | null = null;
   private lastPongAt = Date.now();
   private lastProgress = 0;
@@ -109,6 +109,7 @@ class Slot {
   ready = false;
 
   constructor(
+    readonly index: number,
     config: Omit<WorkerConfig, 'running'>,
     private onMessage: (slot: Slot, message: FromWorker) => void,
     private onExit: (slot: Slot, reason: string) => void,
@@ -161,6 +162,11 @@ class Slot {
   runningId() {
     return Atomics.load(new Int32Array(this.running), 0);
   }
+
+  /** Workspaces loaded on the thread (they go with it when it is replaced). */
+  loadedWorkspaces() {
+    return Atomics.load(new Int32Array(this.running), 2);
+  }
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
@@ -190,7 +196,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const index = workerIndex(workspaceId, workers);
     let slot = slots[index] ?? null;
     if (!slot && spawn) {
-      slot = new Slot(config, receive, exited);
+      slot = new Slot(index, config, receive, exited);
       slots[index] = slot;
     }
     return slot;
@@ -235,8 +241,18 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     slot.pending.clear();
   }
 
+  /** One warn line per replaced thread: which, why, and what went with it. */
+  function logReplaced(slot: Slot, reason: string) {
+    const workspaces = slot.loadedWorkspaces();
+    options.log?.warn(
+      { worker: slot.index, reason, workspaces, openRequests: slot.pending.size },
+      `sandbox worker ${slot.index} replaced (${reason}): its ${workspaces} loaded workspace${workspaces === 1 ? '' : 's'} start again on their next request`,
+    );
+  }
+
   function exited(slot: Slot, reason: string) {
     if (slot.dead) return;
+    logReplaced(slot, reason);
     slot.dead = true;
     draining.delete(slot);
     const index = slots.indexOf(slot);
@@ -246,6 +262,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   function kill(slot: Slot, reason: string) {
     if (slot.dead) return;
+    logReplaced(slot, reason);
     const stuckId = slot.runningId();
     slot.dead = true;
     draining.delete(slot);
@@ -259,6 +276,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   function recycle(slot: Slot) {
     const index = slots.indexOf(slot);
     if (index < 0) return;
+    logReplaced(slot, `its WASM memory grew to ${Math.round(slot.wasmBytes / 1024 / 1024)} MB, past 3/4 of its ${config.workerMemoryMb} MB maximum; it finishes its open requests first`);
     slots[index] = null;
     if (slot.pending.size === 0) retireNow(slot);
     else draining.add(slot);

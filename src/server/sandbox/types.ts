@@ -80,4 +80,11 @@ export interface SandboxOptions {
   workerMemoryMb?: number;
   /** A worker silent this long past timeoutMs (a built-in QuickJS cannot interrupt) is replaced; default 1500. */
   stuckMarginMs?: number;
+  /** Where a replaced worker thread is reported (the app's pino logger). */
+  log?: SandboxLogger;
+}
+
+/** The part of a pino logger the sandbox uses. */
+export interface SandboxLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
 }

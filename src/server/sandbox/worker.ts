@@ -15,9 +15,10 @@ import { problem, Workspace, type HostOps } from './workspace.ts';
 
 export interface WorkerConfig {
   /**
-   * Int32Array[2]: [0] the message id the thread is running code or a statement for (0: none,
+   * Int32Array[3]: [0] the message id the thread is running code or a statement for (0: none,
    * -1: none known); [1] a counter bumped at each message and each entry into or out of the VM,
-   * so the pool sees a thread that works through a queue as alive while its pings wait in it.
+   * so the pool sees a thread that works through a queue as alive while its pings wait in it;
+   * [2] the workspaces loaded on the thread (what goes with it when it is replaced, even stuck).
    */
   running: SharedArrayBuffer;
   timeoutMs: number;
@@ -149,8 +150,13 @@ function blocking<T>(id: number, work: () => Promise<T>): Promise<T> {
   }
 }
 
+const countLoaded = () => Atomics.store(running, 2, workspaces.size);
+
 function retire(ws: Workspace) {
-  if (workspaces.get(ws.id) === ws) workspaces.delete(ws.id);
+  if (workspaces.get(ws.id) === ws) {
+    workspaces.delete(ws.id);
+    countLoaded();
+  }
   if (ws.busy && !ws.broken) {
     retired.add(ws);
     return;
@@ -167,6 +173,7 @@ function load(workspaceId: string, source: string): LoadResult {
   const ws = outcome.workspace;
   ws.onBroken = () => retire(ws);
   workspaces.set(workspaceId, ws);
+  countLoaded();
   return { ok: true, routes: outcome.routes };
 }
 
