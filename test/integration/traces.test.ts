@@ -180,6 +180,46 @@ app.listen(3000);`;
     expect(trace.steps.find((s) => s.kind === 'sql' && String(s.detail.sql).startsWith('INSERT'))?.detail.sql).toBe("INSERT INTO seen (v) VALUES ('[redacted]')");
   });
 
+  it('sandbox code: an error its route throws or its promise rejects with is an error step, message redacted, no stack', async () => {
+    const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string; url: string };
+    const source = `const app = require("express")();
+app.get("/sync", (req, res) => { throw new Error("sync boom for " + req.query.token); });
+app.get("/rejected", async (req, res) => {
+  await db.query("SELECT 1 AS one");
+  throw new TypeError("rejected boom for " + req.get("authorization"));
+});
+app.listen(3000);`;
+    expect((await server.request('PUT', `/api/workspaces/${ws.id}/code`, { headers: { 'x-workspace-key': ws.key }, body: { source } })).status).toBe(200);
+    const secret = 'query-token-7890';
+    const cases: { path: string; headers: Record<string, string>; line: number; name: string; message: string }[] = [
+      { path: `sync?token=${secret}`, headers: {}, line: 2, name: 'Error', message: 'sync boom for [redacted]' },
+      { path: 'rejected', headers: { authorization: `Bearer ${secret}` }, line: 5, name: 'TypeError', message: 'rejected boom for Bearer [redacted]' },
+    ];
+    for (const c of cases) {
+      const res = await server.request('GET', `${ws.url}${c.path}`, { headers: c.headers });
+      // The learner's app answers as today: its problem+json 500, the line, no stack.
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: '/problems/sandbox-error', status: 500, line: c.line });
+      expect(res.text).not.toMatch(/lab-shim|app\.js:|node:internal|src\/server|\n\s+at /);
+      const trace = await traceOf(res);
+      expect(JSON.stringify(trace)).not.toContain(secret);
+      const errors = trace.steps.filter((s) => s.kind === 'error');
+      expect(errors).toEqual([{
+        kind: 'error',
+        name: `${c.name}: ${c.message}`,
+        startMs: expect.any(Number),
+        durationMs: 0,
+        outcome: 'error',
+        detail: { name: c.name, message: c.message, line: c.line, explanation: `500: your code threw ${c.name}: ${c.message} (line ${c.line} of your code). The client got a problem+json without a stack; the workspace log has the whole error.` },
+      }]);
+      expect(JSON.stringify(errors)).not.toMatch(/lab-shim|app\.js:|node:internal|src\/server|\n\s+at /);
+      expect(errors[0]!.startMs).toBeGreaterThanOrEqual(step(trace, 'handler').startMs);
+      const query = trace.steps.find((s) => s.kind === 'sql' && s.detail.sql === 'SELECT 1 AS one');
+      if (c.path === 'rejected') expect(errors[0]!.startMs).toBeGreaterThanOrEqual(query!.startMs);
+    }
+  });
+
   it("statements typed in the SQL consoles and EXPLAIN are sql steps too, a pasted secret redacted", async () => {
     const ws = (await server.request('POST', '/api/workspaces')).body as { id: string; key: string };
     const key = { 'x-workspace-key': ws.key };

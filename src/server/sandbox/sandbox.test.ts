@@ -116,6 +116,16 @@ app.listen(3000, () => console.log("started"));
     const uline = lineOf(source, 'user.name');
     expect(u.json().detail).toMatch(new RegExp(`cannot read property 'name' of undefined \\(line ${uline}`));
     expect(t.logs.some((l) => l.level === 'error' && l.line === uline && /GET \/uncaught failed/.test(l.message))).toBe(true);
+    // Both are error steps for the request's trace: name, message and line, no stack.
+    expect(r.steps?.filter((s) => s.kind === 'error')).toEqual([
+      { kind: 'error', name: 'Error: async boom', at: expect.any(Number), durationMs: 0, outcome: 'error', detail: { name: 'Error', message: 'async boom', line } },
+    ]);
+    expect(u.steps?.find((s) => s.kind === 'error')).toMatchObject({ outcome: 'error', detail: { name: 'TypeError', message: "cannot read property 'name' of undefined", line: uline } });
+  });
+
+  it('an error the app handles itself, or a 4xx it passes on, is no error step', async () => {
+    expect((await t.request('ex', 'GET', '/fail')).steps?.some((s) => s.kind === 'error') ?? false).toBe(false);
+    expect((await t.request('ex', 'GET', '/teapot')).steps?.some((s) => s.kind === 'error') ?? false).toBe(false);
   });
 
   it('answers 404 problems naming the method and path', async () => {

@@ -899,8 +899,13 @@
         return;
       }
       const line = lineOf(err);
-      const message = err instanceof Error || (err && err.message) ? String(err.name || 'Error') + ': ' + err.message : 'Thrown value: ' + inspect(err, 1, []);
+      const isError = err instanceof Error || (err && err.message);
+      const name = isError ? String(err.name || 'Error') : 'Thrown value';
+      const text = isError ? String(err.message) : inspect(err, 1, []);
+      const message = name + ': ' + text;
       log('error', req.method + ' ' + req.originalUrl + ' failed: ' + (err && err.stack ? message + '\n' + err.stack : message), line);
+      // The request's trace gets an error step: the name, message and line, not the stack.
+      call('thrown', { name, message: text, line });
       const where = line ? ' (line ' + line + ' of your code)' : '';
       sendProblem(res, problem(500, 'sandbox-error', 'Your code threw an error', message + where, line ? { line } : {}));
       return;

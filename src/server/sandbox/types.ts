@@ -19,7 +19,7 @@ export interface SandboxResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: string;
-  /** What the learner's code did for this request (SQL, console), for the request's trace. */
+  /** What the learner's code did for this request (SQL, console, an error it threw), for the request's trace. */
   steps?: SandboxStep[];
   /** Milliseconds its thread spent running this request's code (not its waits for db, bcrypt, timers). */
   busyMs?: number;
@@ -27,7 +27,8 @@ export interface SandboxResponse {
 
 /** A step of learner code; `at` is epoch milliseconds (performance.timeOrigin + now). */
 export interface SandboxStep {
-  kind: 'sql' | 'console';
+  /** error: a route handler threw or its promise rejected, and the app answered 500 ({name, message, line?}). */
+  kind: 'sql' | 'console' | 'error';
   name: string;
   at: number;
   durationMs: number;

@@ -49,7 +49,7 @@ interface InFlight {
   label: string;
   resolve(response: SandboxResponse): void;
   timer: NodeJS.Timeout;
-  /** SQL and console output of this request, for its trace (bounded). */
+  /** SQL, console output and a thrown error of this request, for its trace (bounded). */
   steps: SandboxStep[];
   /** Milliseconds the thread ran this request's code (the pool admits by it). */
   busyMs: number;
@@ -435,6 +435,9 @@ export class Workspace {
       case 'oom':
         this.outOfMemory = true;
         return null;
+      case 'thrown':
+        this.thrown(a);
+        return null;
       case 'timer':
         this.startTimer(Number(a.id), Number(a.ms), a.repeat === true);
         return null;
@@ -533,6 +536,15 @@ export class Workspace {
     const detail: Record<string, unknown> = { level, message: text.slice(0, 2000) };
     if (entry.line) detail.line = entry.line;
     this.addStep(this.current, { kind: 'console', name: `console.${level}`, at: epochNow(), durationMs: 0, outcome: level === 'error' ? 'error' : 'ok', detail });
+  }
+
+  /** A route handler threw (or its promise rejected) and the app answered 500: an error step for the request's trace. */
+  private thrown(a: Record<string, unknown>) {
+    const name = String(a.name ?? 'Error').slice(0, 200);
+    const message = String(a.message ?? '').slice(0, 2000);
+    const detail: Record<string, unknown> = { name, message };
+    if (typeof a.line === 'number' && Number.isInteger(a.line) && a.line > 0) detail.line = a.line;
+    this.addStep(this.current, { kind: 'error', name: `${name}: ${message}`.slice(0, 200), at: epochNow(), durationMs: 0, outcome: 'error', detail });
   }
 
   /** Frees the runtime. Open requests get a 503 (the worker calls this when nothing is open). */

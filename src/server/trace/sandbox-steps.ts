@@ -19,6 +19,12 @@ export function addSandboxSteps(trace: TraceRecorder, request: SandboxRequest, r
       detail.params = redactor.sqlParams(sql, Array.isArray(detail.params) ? detail.params : []);
       if (typeof detail.error === 'string') detail.error = redactor.scrub(detail.error);
     } else if (typeof detail.message === 'string') detail.message = redactor.scrub(detail.message);
+    if (step.kind === 'error') {
+      detail.name = redactor.scrub(String(detail.name ?? 'Error'), 200);
+      const what = detail.name === 'Thrown value' ? String(detail.message ?? '') : `${String(detail.name)}: ${String(detail.message ?? '')}`;
+      const where = typeof detail.line === 'number' ? ` (line ${detail.line} of your code)` : '';
+      detail.explanation = `${response.status}: your code threw ${what}${where}. The client got a problem+json without a stack; the workspace log has the whole error.`;
+    }
     const name = step.kind === 'console' ? `${step.name}: ${redactor.scrub(String(step.detail.message ?? ''), 100)}` : redactor.scrub(step.name, 200);
     trace.add(step.kind, name, step.at - trace.epoch0, step.durationMs, step.outcome, detail);
   }
