@@ -16,11 +16,17 @@ export interface TraceLink {
   trace: TraceRecorder | undefined;
 }
 
+/** What a trace store keeps: a finished request, made into its Trace when someone reads it. */
+export interface FinishedTrace {
+  readonly id: string;
+  toTrace(): Trace;
+}
+
 /**
  * The journey of one request while it happens. Steps are appended as the Fastify hooks, the auth
  * plugin, the SQL driver and the sandbox report them; `finish` turns them into a Trace.
  */
-export class TraceRecorder {
+export class TraceRecorder implements FinishedTrace {
   readonly id = randomHex(16);
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
@@ -31,6 +37,9 @@ export class TraceRecorder {
   /** Learns the secrets this request's body sends, and keeps them out of every step. */
   readonly redactor = new Redactor();
   private dropped = 0;
+  private status = 0;
+  private durationMs = 0;
+  private built: Trace | undefined;
   /** When the last step ended: steps reported after the fact start here. */
   private mark = 0;
   /** Set by the error handler: what the client was told, for the handler and response steps. */
@@ -84,25 +93,34 @@ export class TraceRecorder {
     return (outcome: StepOutcome, detail: Record<string, unknown> = {}, finalName = name) => this.add(kind, finalName, start, this.now() - start, outcome, detail);
   }
 
-  finish(status: number): Trace {
+  /** The request is over: nothing it held stays reachable, and the Trace is built when first read. */
+  finish(status: number): FinishedTrace {
+    this.status = status;
+    this.durationMs = this.now();
     this.link.trace = undefined;
-    // Nothing the request held stays reachable from a recorder something else may still hold.
     this.phase.db = undefined;
     this.phase.reply = undefined;
     this.phase.route = undefined;
     this.phase.endHandler = undefined;
-    // The recorder is done after this, so its own array can be sorted and handed over.
+    return this;
+  }
+
+  /** Built once, on first read: most traces are never read, and building each cost a tenth of tracing. */
+  toTrace(): Trace {
+    if (this.built) return this.built;
+    // The recorder is done, so its own array can be sorted and handed over.
     const steps = this.steps.sort((a, b) => a.startMs - b.startMs);
-    if (this.dropped > 0) steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, startMs: round(this.now()), durationMs: 0, outcome: 'ok', detail: { dropped: this.dropped } });
-    return {
+    if (this.dropped > 0) steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, startMs: round(this.durationMs), durationMs: 0, outcome: 'ok', detail: { dropped: this.dropped } });
+    this.built = {
       id: this.id,
       traceId: this.traceId,
       method: this.method,
       path: this.path,
-      status,
-      durationMs: round(this.now()),
+      status: this.status,
+      durationMs: round(this.durationMs),
       startedAt: new Date(this.startedAt).toISOString(),
       steps,
     };
+    return this.built;
   }
 }

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
+import type { FinishedTrace } from './recorder.ts';
 import type { Trace } from './types.ts';
 
 export interface TraceStore {
-  save(trace: Trace): void;
+  save(trace: FinishedTrace): void;
   get(id: string): Promise<Trace | undefined>;
   /** Traces held in this process (for the bounded-storage test and the bench). */
   readonly size: number;
@@ -16,35 +17,42 @@ interface Limits {
 }
 
 /**
- * The newest `max` traces younger than `ttlMs`; a Map keeps insertion order, so the oldest goes
- * first. Traces are kept as the objects they are: turning each into JSON at once cost more (a
- * tenth of a traced request) than the garbage collector spends on them.
+ * The newest `max` traces younger than `ttlMs`, in a ring: the newest overwrites the oldest. Traces
+ * are kept as their recorders and built on first read; writing each as JSON at once cost more (a
+ * tenth of a traced request) than the garbage collector spends on keeping them.
  */
 export class MemoryTraceStore implements TraceStore {
-  private readonly traces = new Map<string, { trace: Trace; at: number }>();
+  private readonly byId = new Map<string, { trace: FinishedTrace; at: number }>();
+  private ring: (string | undefined)[] = [];
+  private next = 0;
   constructor(private readonly limits: Limits) {}
 
   get size() {
-    return this.traces.size;
+    return this.byId.size;
   }
 
-  save(trace: Trace) {
-    this.traces.set(trace.id, { trace, at: Date.now() });
-    while (this.traces.size > this.limits.max) this.traces.delete(this.traces.keys().next().value!);
+  save(trace: FinishedTrace) {
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined) this.byId.delete(oldest);
+    this.ring[this.next] = trace.id;
+    this.next = (this.next + 1) % this.limits.max;
+    this.byId.set(trace.id, { trace, at: Date.now() });
   }
 
   async get(id: string) {
-    const entry = this.traces.get(id);
+    const entry = this.byId.get(id);
     if (!entry) return undefined;
     if (Date.now() - entry.at > this.limits.ttlMs) {
-      this.traces.delete(id);
+      this.byId.delete(id);
       return undefined;
     }
-    return entry.trace;
+    return entry.trace.toTrace();
   }
 
   async close() {
-    this.traces.clear();
+    this.byId.clear();
+    this.ring = [];
+    this.next = 0;
   }
 }
 
@@ -81,7 +89,7 @@ const FLUSH_EVERY_MS = 50;
  */
 export class RedisTraceStore implements TraceStore {
   private readonly memory: MemoryTraceStore;
-  private queue: Trace[] = [];
+  private queue: FinishedTrace[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly hashKey: string;
@@ -104,7 +112,7 @@ export class RedisTraceStore implements TraceStore {
     return this.memory.size;
   }
 
-  save(trace: Trace) {
+  save(trace: FinishedTrace) {
     this.memory.save(trace);
     this.queue.push(trace);
     if (this.queue.length > this.limits.max) this.queue.splice(0, this.queue.length - this.limits.max);
@@ -129,7 +137,7 @@ export class RedisTraceStore implements TraceStore {
     const now = Date.now();
     const args: (string | number)[] = [this.limits.max, now - this.limits.ttlMs];
     // JSON only here, in the batch for Redis: the request path never pays for it.
-    for (const trace of batch) args.push(trace.id, now, JSON.stringify(trace));
+    for (const trace of batch) args.push(trace.id, now, JSON.stringify(trace.toTrace()));
     this.flushing = this.flushing
       .then(() => this.redis.eval(SAVE_AND_TRIM, 2, this.hashKey, this.timesKey, ...args))
       .then(
