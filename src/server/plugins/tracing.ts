@@ -59,21 +59,21 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
   if (!options.enabled) return;
 
   app.addHook('onRequest', (request, reply, done) => {
-    const [path = '/', query = ''] = request.url.split(/\?(.*)/s);
+    const url = request.url;
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
     if (!isTraced(path)) return done();
     const parent = continueTrace(request.headers.traceparent);
     const trace = new TraceRecorder(parent.traceId, request.method, path);
     request.trace = trace;
     trace.phase.reply = reply;
     reply.header('x-trace-id', trace.id);
-    trace.add('receive', `${request.method} ${path}`, 0, 0, 'ok', {
-      method: request.method,
-      path,
-      ...(query ? { query: trace.redactor.query(query) } : {}),
-      headers: trace.redactor.headers(request.headers),
-      bodyBytes: Number(request.headers['content-length'] ?? 0),
-      ...(parent.parentId ? { parentSpan: parent.parentId } : {}),
-    });
+    const detail: Record<string, unknown> = { method: request.method, path };
+    if (q !== -1 && q < url.length - 1) detail.query = trace.redactor.query(url.slice(q + 1));
+    detail.headers = trace.redactor.headers(request.headers);
+    detail.bodyBytes = Number(request.headers['content-length'] ?? 0);
+    if (parent.parentId) detail.parentSpan = parent.parentId;
+    trace.add('receive', `${request.method} ${path}`, 0, 0, 'ok', detail);
     done();
   });
 
@@ -131,7 +131,9 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const status = reply.statusCode;
     const sent = m.sent ?? trace.now();
     const bytes = m.bytes ?? Number(reply.getHeader('content-length') ?? 0);
-    const detail: Record<string, unknown> = { status, bytes, contentType: String(reply.getHeader('content-type') ?? '').split(';')[0] };
+    const type = String(reply.getHeader('content-type') ?? '');
+    const semicolon = type.indexOf(';');
+    const detail: Record<string, unknown> = { status, bytes, contentType: semicolon === -1 ? type : type.slice(0, semicolon) };
     if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
     trace.add('response', `${status} ${bytes} bytes`, sent, trace.now() - sent, status >= 500 ? 'error' : 'ok', detail);
     store.save(trace.finish(status));

@@ -35,6 +35,20 @@ export function isSecretName(name: string) {
   return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
 }
 
+type HeaderKind = 'credentials' | 'secret' | 'plain';
+/** Header names recur on every request; each is classified once (bounded: names are client-chosen). */
+const headerKinds = new Map<string, HeaderKind>();
+
+function headerKind(name: string): HeaderKind {
+  let kind = headerKinds.get(name);
+  if (kind === undefined) {
+    kind = name === 'authorization' || name === 'proxy-authorization' ? 'credentials' : SECRET_HEADERS.has(name) || isSecretName(name) ? 'secret' : 'plain';
+    if (headerKinds.size >= 1000) headerKinds.clear();
+    headerKinds.set(name, kind);
+  }
+  return kind;
+}
+
 export class Redactor {
   /** Made on first use: most requests send no secrets. */
   private known: Set<string> | undefined;
@@ -109,13 +123,15 @@ export class Redactor {
 
   headers(headers: Record<string, string | string[] | undefined>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [name, raw] of Object.entries(headers)) {
+    for (const name in headers) {
+      const raw = headers[name];
       if (raw === undefined) continue;
       const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
-      if (name === 'authorization' || name === 'proxy-authorization') {
-        const [scheme] = value.split(' ');
-        out[name] = value.includes(' ') ? `${scheme} ${REDACTED}` : REDACTED;
-      } else if (SECRET_HEADERS.has(name) || isSecretName(name)) out[name] = REDACTED;
+      const kind = headerKind(name);
+      if (kind === 'credentials') {
+        const space = value.indexOf(' ');
+        out[name] = space === -1 ? REDACTED : `${value.slice(0, space)} ${REDACTED}`;
+      } else if (kind === 'secret') out[name] = REDACTED;
       // Only a long value can hold a token; short ones (accept, host) skip the shape checks.
       else out[name] = value.length >= 32 ? this.scrub(value, 500) : value;
     }
