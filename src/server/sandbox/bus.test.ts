@@ -36,7 +36,8 @@ describe('the sandbox bus on Redis', () => {
     cleanup.push(() => other.disconnect());
     const event = { type: 'deployed', workspaceId: 'w1', instance: 'elsewhere' } as const;
     const heardIt = await until(() => {
-      if (other.status === 'ready') void other.publish('test:sandbox', JSON.stringify(event));
+      // A publish still in flight when the test disconnects is refused; that is not what is tested.
+      if (other.status === 'ready') other.publish('test:sandbox', JSON.stringify(event)).catch(() => {});
       return heard.length > 0;
     }, 8000);
     expect(heardIt).toBe(true);
