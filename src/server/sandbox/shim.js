@@ -671,202 +671,219 @@
     return Object.assign({ type: '/problems/' + type, title, status, detail }, extra || {});
   }
 
+  // req and res methods live on two prototypes, as in Express (app.request / app.response): an
+  // object literal with forty closures per request was most of a small route's time in QuickJS.
+  const requestProto = {
+    get(name) {
+      const key = String(name).toLowerCase();
+      const headers = this.headers;
+      if (key === 'referer' || key === 'referrer') return headers.referer || headers.referrer;
+      return headers[key];
+    },
+    is(type) {
+      const contentType = this._contentType;
+      if (!contentType) return false;
+      const t = String(type).toLowerCase();
+      if (t === 'json') return contentType.indexOf('json') >= 0 ? 'json' : false;
+      if (t === 'urlencoded') return contentType.indexOf('urlencoded') >= 0 ? 'urlencoded' : false;
+      return contentType.indexOf(t.replace('*', '')) >= 0 ? t : false;
+    },
+    accepts() { return arguments[0] === undefined ? ['*/*'] : arguments[0]; },
+    on(event, fn) {
+      const listeners = this._listeners || (this._listeners = { data: [], end: [] });
+      if (listeners[event]) listeners[event].push(fn);
+      return this;
+    },
+    setEncoding() { return this; },
+    // Node's http stream events for http.createServer code: emitted after the handler returns.
+    _emitBody() {
+      const req = this;
+      Promise.resolve().then(() => {
+        const listeners = req._listeners;
+        if (!listeners) return;
+        if (req._rawBody) for (const fn of listeners.data) fn(req._rawBody);
+        for (const fn of listeners.end) fn();
+      });
+    },
+  };
+  requestProto.header = requestProto.get;
+
+  const responseProto = {
+    get headersSent() { return this._finished; },
+    get finished() { return this._finished; },
+    get writableEnded() { return this._finished; },
+    status(code) { this.statusCode = code; return this; },
+    set(field, value) {
+      if (field && typeof field === 'object') {
+        for (const k of Object.keys(field)) this.setHeader(k, field[k]);
+      } else {
+        if (String(field).toLowerCase() === 'content-type' && typeof value === 'string' && value.indexOf('/') < 0) value = mimeFor(value);
+        this.setHeader(field, value);
+      }
+      return this;
+    },
+    header(field, value) { return this.set(field, value); },
+    setHeader(name, value) {
+      this._headers[String(name).toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+      return this;
+    },
+    getHeader(name) { return this._headers[String(name).toLowerCase()]; },
+    get(name) { return this._headers[String(name).toLowerCase()]; },
+    getHeaders() { return Object.assign({}, this._headers); },
+    hasHeader(name) { return String(name).toLowerCase() in this._headers; },
+    removeHeader(name) { delete this._headers[String(name).toLowerCase()]; },
+    append(field, value) {
+      const key = String(field).toLowerCase();
+      const prev = this._headers[key];
+      const add = Array.isArray(value) ? value.map(String) : [String(value)];
+      this._headers[key] = prev === undefined ? (add.length === 1 ? add[0] : add) : [].concat(prev, add);
+      return this;
+    },
+    type(t) { return this.set('Content-Type', t); },
+    contentType(t) { return this.type(t); },
+    location(url) { return this.set('Location', url); },
+    links() { return this; },
+    vary() { return this; },
+    cookie(name, value, options) {
+      const o = options || {};
+      let v = typeof value === 'object' ? 'j:' + JSON.stringify(value) : String(value);
+      let s = name + '=' + encodeURIComponent(v);
+      if (o.maxAge !== undefined) {
+        s += '; Max-Age=' + Math.floor(o.maxAge / 1000);
+        s += '; Expires=' + new Date(Date.now() + o.maxAge).toUTCString();
+      } else if (o.expires) s += '; Expires=' + new Date(o.expires).toUTCString();
+      // "/" is the app's root: the host moves every cookie under /sandbox/<id> (sandbox/headers.ts).
+      s += '; Path=' + (o.path || '/');
+      if (o.domain) s += '; Domain=' + o.domain;
+      if (o.httpOnly) s += '; HttpOnly';
+      if (o.secure) s += '; Secure';
+      if (o.sameSite) s += '; SameSite=' + (o.sameSite === true ? 'Strict' : String(o.sameSite).replace(/^./, (c) => c.toUpperCase()));
+      return this.append('Set-Cookie', s);
+    },
+    clearCookie(name, options) {
+      return this.cookie(name, '', Object.assign({}, options, { expires: new Date(1), maxAge: undefined }));
+    },
+    writeHead(status, message, hdrs) {
+      this.statusCode = status;
+      if (typeof message === 'object' && message) hdrs = message;
+      if (hdrs) for (const k of Object.keys(hdrs)) this.setHeader(k, hdrs[k]);
+      return this;
+    },
+    write(chunk) {
+      if (this._finished) return false;
+      if (chunk === undefined || chunk === null) return true;
+      const text = typeof chunk === 'string' ? chunk : String(chunk);
+      if (this._size + text.length > LIMITS.bodyChars) throw new RangeError('The response body is larger than ' + LIMITS.bodyChars + ' characters (the sandbox limit)');
+      this._size += text.length;
+      this._chunks.push(text);
+      return true;
+    },
+    end(chunk) {
+      if (this._finished) return this;
+      if (typeof chunk === 'function') chunk = undefined;
+      if (chunk !== undefined && chunk !== null) this.write(chunk);
+      this._finished = true;
+      const chunks = this._chunks;
+      const out = { status: this.statusCode, headers: this._headers, body: chunks.length === 1 ? chunks[0] : chunks.join('') };
+      this._chunks = [];
+      call('respond', { id: this._id, response: out });
+      return this;
+    },
+    send(body) {
+      if (typeof body === 'number' && arguments.length === 1) {
+        this.statusCode = body;
+        body = STATUS_TEXT[body] || String(body);
+      }
+      if (body === null || body === undefined) return this.end();
+      if (typeof body === 'object') return this.json(body);
+      if (typeof body === 'boolean') return this.json(body);
+      if (!this.getHeader('content-type')) this.setHeader('Content-Type', 'text/html; charset=utf-8');
+      if (this.statusCode === 204 || this.statusCode === 304) return this.end();
+      return this.end(String(body));
+    },
+    json(value) {
+      if (arguments.length === 2 && typeof arguments[1] === 'number') { this.statusCode = arguments[1]; }
+      const text = JSON.stringify(value);
+      if (!this.getHeader('content-type')) this.setHeader('Content-Type', 'application/json; charset=utf-8');
+      return this.end(text === undefined ? '' : text);
+    },
+    jsonp(value) { return this.json(value); },
+    sendStatus(code) {
+      this.statusCode = code;
+      this.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      return this.end(STATUS_TEXT[code] || String(code));
+    },
+    // A root-relative Location ("/login") gets the /sandbox/<id> prefix from the host (sandbox/headers.ts).
+    redirect(a, b) {
+      const status = typeof a === 'number' ? a : 302;
+      const url = typeof a === 'number' ? b : a;
+      this.statusCode = status;
+      this.setHeader('Location', String(url));
+      this.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      return this.end((STATUS_TEXT[status] || 'Redirect') + '. Redirecting to ' + url);
+    },
+    render() { throw new Error('res.render() is not available in the Backend Lab sandbox (no view engines): send JSON or HTML text.'); },
+    sendFile() { throw new Error('res.sendFile() is not available in the Backend Lab sandbox (no file system).'); },
+    download() { throw new Error('res.download() is not available in the Backend Lab sandbox (no file system).'); },
+    format(obj) {
+      const fn = obj.json || obj['application/json'] || obj.default || obj.html || obj.text;
+      if (fn) fn();
+      return this;
+    },
+    on() { return this; },
+    once() { return this; },
+  };
+
+  function parseBody(r, contentType) {
+    if (!r.body) return { body: {}, bodyError: null };
+    if (/\bjson\b/.test(contentType)) {
+      try { return { body: JSON.parse(r.body), bodyError: null }; } catch (e) {
+        const bodyError = new SyntaxError('The request body is not valid JSON: ' + e.message);
+        bodyError.status = 400;
+        bodyError.type = 'entity.parse.failed';
+        return { body: {}, bodyError };
+      }
+    }
+    if (contentType.indexOf('application/x-www-form-urlencoded') >= 0) return { body: parseQuery(r.body), bodyError: null };
+    return { body: r.body, bodyError: null };
+  }
+
   function createExchange(id, r) {
     const headers = r.headers;
     const contentType = String(headers['content-type'] || '').toLowerCase();
-    const query = parseQuery(r.query);
-    let body = {};
-    let bodyError = null;
-    if (r.body) {
-      if (/\bjson\b/.test(contentType)) {
-        try { body = JSON.parse(r.body); } catch (e) {
-          bodyError = new SyntaxError('The request body is not valid JSON: ' + e.message);
-          bodyError.status = 400;
-          bodyError.type = 'entity.parse.failed';
-          body = {};
-        }
-      } else if (contentType.indexOf('application/x-www-form-urlencoded') >= 0) body = parseQuery(r.body);
-      else body = r.body;
-    }
-    const listeners = { data: [], end: [] };
-    const req = {
-      method: r.method,
-      url: r.path + (r.query ? '?' + r.query : ''),
-      originalUrl: r.path + (r.query ? '?' + r.query : ''),
-      path: r.path,
-      baseUrl: '',
-      params: {},
-      query,
-      headers,
-      body,
-      cookies: parseCookies(headers.cookie),
-      signedCookies: {},
-      ip: String(headers['x-forwarded-for'] || '127.0.0.1').split(',')[0].trim(),
-      hostname: String(headers.host || 'localhost').split(':')[0],
-      protocol: 'http',
-      secure: false,
-      xhr: String(headers['x-requested-with'] || '').toLowerCase() === 'xmlhttprequest',
-      app: null,
-      get(name) {
-        const key = String(name).toLowerCase();
-        if (key === 'referer' || key === 'referrer') return headers.referer || headers.referrer;
-        return headers[key];
-      },
-      is(type) {
-        if (!contentType) return false;
-        const t = String(type).toLowerCase();
-        if (t === 'json') return contentType.indexOf('json') >= 0 ? 'json' : false;
-        if (t === 'urlencoded') return contentType.indexOf('urlencoded') >= 0 ? 'urlencoded' : false;
-        return contentType.indexOf(t.replace('*', '')) >= 0 ? t : false;
-      },
-      accepts() { return arguments[0] === undefined ? ['*/*'] : arguments[0]; },
-      on(event, fn) {
-        if (listeners[event]) listeners[event].push(fn);
-        return req;
-      },
-      setEncoding() { return req; },
-    };
-    req.header = req.get;
-    // Node's http stream events for http.createServer code: emitted after the handler returns.
-    req._emitBody = function () {
-      Promise.resolve().then(() => {
-        if (r.body) for (const fn of listeners.data) fn(r.body);
-        for (const fn of listeners.end) fn();
-      });
-    };
+    const { body, bodyError } = parseBody(r, contentType);
+    const url = r.query ? r.path + '?' + r.query : r.path;
+    const req = Object.create(requestProto);
+    req.method = r.method;
+    req.url = url;
+    req.originalUrl = url;
+    req.path = r.path;
+    req.baseUrl = '';
+    req.params = {};
+    req.query = parseQuery(r.query);
+    req.headers = headers;
+    req.body = body;
+    req.cookies = parseCookies(headers.cookie);
+    req.signedCookies = {};
+    req.ip = String(headers['x-forwarded-for'] || '127.0.0.1').split(',')[0].trim();
+    req.hostname = String(headers.host || 'localhost').split(':')[0];
+    req.protocol = 'http';
+    req.secure = false;
+    req.xhr = String(headers['x-requested-with'] || '').toLowerCase() === 'xmlhttprequest';
+    req.app = null;
+    req._contentType = contentType;
+    req._rawBody = r.body;
 
-    const resHeaders = {};
-    let chunks = [];
-    let size = 0;
-    const res = {
-      statusCode: 200,
-      statusMessage: '',
-      locals: {},
-      _finished: false,
-      _matched: false,
-      get headersSent() { return res._finished; },
-      get finished() { return res._finished; },
-      get writableEnded() { return res._finished; },
-      status(code) { res.statusCode = code; return res; },
-      set(field, value) {
-        if (field && typeof field === 'object') {
-          for (const k of Object.keys(field)) res.setHeader(k, field[k]);
-        } else {
-          if (String(field).toLowerCase() === 'content-type' && typeof value === 'string' && value.indexOf('/') < 0) value = mimeFor(value);
-          res.setHeader(field, value);
-        }
-        return res;
-      },
-      header(field, value) { return res.set(field, value); },
-      setHeader(name, value) {
-        resHeaders[String(name).toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
-        return res;
-      },
-      getHeader(name) { return resHeaders[String(name).toLowerCase()]; },
-      get(name) { return resHeaders[String(name).toLowerCase()]; },
-      getHeaders() { return Object.assign({}, resHeaders); },
-      hasHeader(name) { return String(name).toLowerCase() in resHeaders; },
-      removeHeader(name) { delete resHeaders[String(name).toLowerCase()]; },
-      append(field, value) {
-        const key = String(field).toLowerCase();
-        const prev = resHeaders[key];
-        const add = Array.isArray(value) ? value.map(String) : [String(value)];
-        resHeaders[key] = prev === undefined ? (add.length === 1 ? add[0] : add) : [].concat(prev, add);
-        return res;
-      },
-      type(t) { return res.set('Content-Type', t); },
-      contentType(t) { return res.type(t); },
-      location(url) { return res.set('Location', url); },
-      links() { return res; },
-      vary() { return res; },
-      cookie(name, value, options) {
-        const o = options || {};
-        let v = typeof value === 'object' ? 'j:' + JSON.stringify(value) : String(value);
-        let s = name + '=' + encodeURIComponent(v);
-        if (o.maxAge !== undefined) {
-          s += '; Max-Age=' + Math.floor(o.maxAge / 1000);
-          s += '; Expires=' + new Date(Date.now() + o.maxAge).toUTCString();
-        } else if (o.expires) s += '; Expires=' + new Date(o.expires).toUTCString();
-        // "/" is the app's root: the host moves every cookie under /sandbox/<id> (sandbox/headers.ts).
-        s += '; Path=' + (o.path || '/');
-        if (o.domain) s += '; Domain=' + o.domain;
-        if (o.httpOnly) s += '; HttpOnly';
-        if (o.secure) s += '; Secure';
-        if (o.sameSite) s += '; SameSite=' + (o.sameSite === true ? 'Strict' : String(o.sameSite).replace(/^./, (c) => c.toUpperCase()));
-        return res.append('Set-Cookie', s);
-      },
-      clearCookie(name, options) {
-        return res.cookie(name, '', Object.assign({}, options, { expires: new Date(1), maxAge: undefined }));
-      },
-      writeHead(status, message, hdrs) {
-        res.statusCode = status;
-        if (typeof message === 'object' && message) hdrs = message;
-        if (hdrs) for (const k of Object.keys(hdrs)) res.setHeader(k, hdrs[k]);
-        return res;
-      },
-      write(chunk) {
-        if (res._finished) return false;
-        if (chunk === undefined || chunk === null) return true;
-        const text = typeof chunk === 'string' ? chunk : String(chunk);
-        if (size + text.length > LIMITS.bodyChars) throw new RangeError('The response body is larger than ' + LIMITS.bodyChars + ' characters (the sandbox limit)');
-        size += text.length;
-        chunks.push(text);
-        return true;
-      },
-      end(chunk) {
-        if (res._finished) return res;
-        if (typeof chunk === 'function') chunk = undefined;
-        if (chunk !== undefined && chunk !== null) res.write(chunk);
-        res._finished = true;
-        const out = { status: res.statusCode, headers: resHeaders, body: chunks.join('') };
-        chunks = [];
-        call('respond', { id, response: out });
-        return res;
-      },
-      send(body) {
-        if (typeof body === 'number' && arguments.length === 1) {
-          res.statusCode = body;
-          body = STATUS_TEXT[body] || String(body);
-        }
-        if (body === null || body === undefined) return res.end();
-        if (typeof body === 'object') return res.json(body);
-        if (typeof body === 'boolean') return res.json(body);
-        if (!res.getHeader('content-type')) res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        if (res.statusCode === 204 || res.statusCode === 304) return res.end();
-        return res.end(String(body));
-      },
-      json(value) {
-        if (arguments.length === 2 && typeof arguments[1] === 'number') { res.statusCode = arguments[1]; }
-        const text = JSON.stringify(value);
-        if (!res.getHeader('content-type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        return res.end(text === undefined ? '' : text);
-      },
-      jsonp(value) { return res.json(value); },
-      sendStatus(code) {
-        res.statusCode = code;
-        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-        return res.end(STATUS_TEXT[code] || String(code));
-      },
-      // A root-relative Location ("/login") gets the /sandbox/<id> prefix from the host (sandbox/headers.ts).
-      redirect(a, b) {
-        const status = typeof a === 'number' ? a : 302;
-        const url = typeof a === 'number' ? b : a;
-        res.statusCode = status;
-        res.setHeader('Location', String(url));
-        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-        return res.end((STATUS_TEXT[status] || 'Redirect') + '. Redirecting to ' + url);
-      },
-      render() { throw new Error('res.render() is not available in the Backend Lab sandbox (no view engines): send JSON or HTML text.'); },
-      sendFile() { throw new Error('res.sendFile() is not available in the Backend Lab sandbox (no file system).'); },
-      download() { throw new Error('res.download() is not available in the Backend Lab sandbox (no file system).'); },
-      format(obj) {
-        const fn = obj.json || obj['application/json'] || obj.default || obj.html || obj.text;
-        if (fn) fn();
-        return res;
-      },
-      on() { return res; },
-      once() { return res; },
-    };
+    const res = Object.create(responseProto);
+    res.statusCode = 200;
+    res.statusMessage = '';
+    res.locals = {};
+    res._finished = false;
+    res._matched = false;
+    res._id = id;
+    res._headers = {};
+    res._chunks = [];
+    res._size = 0;
     req.res = res;
     res.req = req;
     return { req, res, bodyError };
