@@ -74,12 +74,15 @@ export class Redactor {
    * may log them or put them in SQL.
    */
   learnFromRequest(headers: Record<string, string | string[] | undefined>, query: string): void {
-    for (const [name, raw] of Object.entries(headers)) {
+    for (const name in headers) {
+      const raw = headers[name];
       if (raw === undefined) continue;
+      const kind = headerKind(name);
+      if (kind === 'plain') continue;
       const value = Array.isArray(raw) ? raw.join(', ') : raw;
-      if (name === 'authorization' || name === 'proxy-authorization') this.learn(value.includes(' ') ? value.slice(value.indexOf(' ') + 1).trim() : value);
+      if (kind === 'credentials') this.learn(value.includes(' ') ? value.slice(value.indexOf(' ') + 1).trim() : value);
       else if (name === 'cookie') for (const pair of value.split(';')) this.learn(pair.slice(pair.indexOf('=') + 1).trim());
-      else if (SECRET_HEADERS.has(name) || isSecretName(name)) this.learn(value);
+      else this.learn(value);
     }
     if (query) for (const [name, value] of new URLSearchParams(query)) if (isSecretName(name)) this.learn(value);
   }

@@ -10,8 +10,11 @@ import { MAX_SQL } from './redact.ts';
  */
 export function addSandboxSteps(trace: TraceRecorder, request: SandboxRequest, response: SandboxResponse) {
   const { redactor } = trace;
+  const steps = response.steps ?? [];
+  // Nothing of the learner's code to scrub: the request's secrets need not be learned.
+  if (steps.length === 0 && response.status < 400) return;
   learnSecrets(trace, request);
-  for (const step of response.steps ?? []) {
+  for (const step of steps) {
     const detail: Record<string, unknown> = { ...step.detail };
     if (step.kind === 'sql') {
       const sql = String(detail.sql ?? '');
