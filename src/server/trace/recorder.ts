@@ -5,7 +5,21 @@ import type { StepKind, StepOutcome, Trace, TraceStep } from './types.ts';
 
 /** Enough for any lesson; a loop of queries cannot grow a trace without bound. */
 const MAX_STEPS = 300;
-const round = (ms: number) => Math.round(ms * 100) / 100;
+/**
+ * Step times are kept as whole hundredths of a millisecond: small integers live inside the step
+ * object, where a fraction is a heap number of its own — a dozen more objects per kept trace for
+ * every young-generation GC to copy.
+ */
+const hundredths = (ms: number) => Math.round(ms * 100);
+
+interface RecordedStep {
+  kind: StepKind;
+  name: string;
+  start: number;
+  duration: number;
+  outcome: StepOutcome;
+  detail: Record<string, unknown>;
+}
 
 /**
  * How a request's queries point at its trace. `finish` cuts it: query ids can outlive the request
@@ -24,22 +38,19 @@ export interface FinishedTrace {
 
 /**
  * The journey of one request while it happens. Steps are appended as the Fastify hooks, the auth
- * plugin, the SQL driver and the sandbox report them; `finish` turns them into a Trace.
+ * plugin, the SQL driver and the sandbox report them; `finish` hands them over to be kept.
  */
-export class TraceRecorder implements FinishedTrace {
+export class TraceRecorder {
   readonly id = randomHex(16);
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
   /** Epoch milliseconds of t0, to place steps timed in another thread (the sandbox workers). */
   readonly epoch0 = performance.timeOrigin + this.t0;
-  readonly steps: TraceStep[] = [];
+  private readonly steps: RecordedStep[] = [];
   readonly link: TraceLink = { trace: this };
   /** Learns the secrets this request's body sends, and keeps them out of every step. */
   readonly redactor = new Redactor();
   private dropped = 0;
-  private status = 0;
-  private durationMs = 0;
-  private built: Trace | undefined;
   /** When the last step ended: steps reported after the fact start here. */
   private mark = 0;
   /** Set by the error handler: what the client was told, for the handler and response steps. */
@@ -70,15 +81,13 @@ export class TraceRecorder implements FinishedTrace {
     return performance.now() - this.t0;
   }
 
-  add(kind: StepKind, name: string, startMs: number, durationMs: number, outcome: StepOutcome, detail: Record<string, unknown> = {}): TraceStep | undefined {
+  add(kind: StepKind, name: string, startMs: number, durationMs: number, outcome: StepOutcome, detail: Record<string, unknown> = {}): void {
     if (this.steps.length >= MAX_STEPS) {
       this.dropped++;
-      return undefined;
+      return;
     }
-    const step: TraceStep = { kind, name, startMs: round(startMs), durationMs: round(Math.max(0, durationMs)), outcome, detail };
-    this.steps.push(step);
+    this.steps.push({ kind, name, start: hundredths(startMs), duration: hundredths(Math.max(0, durationMs)), outcome, detail });
     this.mark = Math.max(this.mark, startMs + durationMs);
-    return step;
   }
 
   /** A step that ran from the end of the previous one until now. */
@@ -93,31 +102,49 @@ export class TraceRecorder implements FinishedTrace {
     return (outcome: StepOutcome, detail: Record<string, unknown> = {}, finalName = name) => this.add(kind, finalName, start, this.now() - start, outcome, detail);
   }
 
-  /** The request is over: nothing it held stays reachable, and the Trace is built when first read. */
+  /**
+   * The request is over. What is kept is a small object of its own: the recorder (its link, phase
+   * and redactor) goes with the request, and the Trace is built when someone first reads it.
+   */
   finish(status: number): FinishedTrace {
-    this.status = status;
-    this.durationMs = this.now();
     this.link.trace = undefined;
     this.phase.db = undefined;
     this.phase.reply = undefined;
     this.phase.route = undefined;
     this.phase.endHandler = undefined;
-    return this;
+    const end = hundredths(this.now());
+    if (this.dropped > 0) this.steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, start: end, duration: 0, outcome: 'ok', detail: { dropped: this.dropped } });
+    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt, this.steps);
   }
+}
 
-  /** Built once, on first read: most traces are never read, and building each cost a tenth of tracing. */
+class FinishedRequest implements FinishedTrace {
+  private built: Trace | undefined;
+  constructor(
+    readonly id: string,
+    private readonly traceId: string,
+    private readonly method: string,
+    private readonly path: string,
+    private readonly status: number,
+    private readonly duration: number,
+    private readonly startedAt: number,
+    private steps: RecordedStep[],
+  ) {}
+
+  /** Built once, on first read: most traces are never read. */
   toTrace(): Trace {
     if (this.built) return this.built;
-    // The recorder is done, so its own array can be sorted and handed over.
-    const steps = this.steps.sort((a, b) => a.startMs - b.startMs);
-    if (this.dropped > 0) steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, startMs: round(this.durationMs), durationMs: 0, outcome: 'ok', detail: { dropped: this.dropped } });
+    const steps: TraceStep[] = this.steps
+      .sort((a, b) => a.start - b.start)
+      .map((s) => ({ kind: s.kind, name: s.name, startMs: s.start / 100, durationMs: s.duration / 100, outcome: s.outcome, detail: s.detail }));
+    this.steps = [];
     this.built = {
       id: this.id,
       traceId: this.traceId,
       method: this.method,
       path: this.path,
       status: this.status,
-      durationMs: round(this.durationMs),
+      durationMs: this.duration / 100,
       startedAt: new Date(this.startedAt).toISOString(),
       steps,
     };
