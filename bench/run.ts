@@ -70,13 +70,15 @@ async function main() {
   const [storm] = await Promise.all([measure('ours   GET /api/courses during a login storm', { url: `${ours.url}/api/courses?limit=20` }), measure('login storm', login)]);
   results.storm = storm;
 
-  const sandbox = await benchSandbox(ours);
+  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-lab-bench-lab-'));
+  const sandbox = await benchSandbox(ours, { DATA_DIR: labDir, JWT_SECRET: secret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT: unlimited, AUTH_RATE_LIMIT: unlimited });
   stopAll();
   const journey = await benchJourneyCost();
   print(results);
   printSandbox(sandbox);
   printJourneyCost(journey);
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(labDir, { recursive: true, force: true });
 }
 
 function print(r: Record<string, Measurement>) {

@@ -8,13 +8,15 @@ import { httpRequest } from '../test/helpers/server.ts';
 import { measure, type Measurement, warmUp } from './measure.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { workerIndex } from '../src/server/sandbox/pool.ts';
-import { type Running, startNativeRoute } from './servers.ts';
+import { type Running, startLabRoute, startNativeRoute } from './servers.ts';
 
 const ROUTE = 'const app = require("express")();\napp.get("/hello/:name", (req, res) => res.json({ hello: req.params.name, at: "sandbox" }));\napp.get("/spin", () => { while (true) {} });\n';
 
 export interface SandboxFigures {
   sandbox: Measurement;
   native: Measurement;
+  /** The same route natively in our server, behind the API's hooks. */
+  lab: Measurement;
   coldStartMs: number;
   /** Median of the per-batch figures below. */
   idleWorkspaceKb: number;
@@ -77,7 +79,8 @@ async function idleWorkspaceMemory(ours: Running, newWorkspace: () => Promise<{ 
   return { kb: median(batchesKb), batchesKb };
 }
 
-export async function benchSandbox(ours: Running): Promise<SandboxFigures> {
+/** `labEnv`: the environment for a second instance of our server that has the route natively. */
+export async function benchSandbox(ours: Running, labEnv: Record<string, string>): Promise<SandboxFigures> {
   const api = (method: string, p: string, options?: Parameters<typeof httpRequest>[3]) => httpRequest(ours.url, method, p, options);
   const newWorkspace = async () => {
     const ws = (await api('POST', '/api/workspaces')).body as { id: string; key: string };
@@ -88,6 +91,7 @@ export async function benchSandbox(ours: Running): Promise<SandboxFigures> {
 
   const main = await newWorkspace();
   const native = await startNativeRoute();
+  const lab = await startLabRoute(labEnv);
   const figures: Partial<SandboxFigures> = {};
   const run = async (name: string, url: string) => {
     await warmUp({ url });
@@ -96,7 +100,9 @@ export async function benchSandbox(ours: Running): Promise<SandboxFigures> {
     return m;
   };
   figures.native = await run('native Fastify GET /hello/:name', `${native.url}/hello/ada`);
+  figures.lab = await run('our server, native GET /api/bench/hello/:name', `${lab.url}/api/bench/hello/ada`);
   figures.sandbox = await run('sandbox GET /sandbox/<id>/hello/:name', `${ours.url}/sandbox/${main.id}/hello/ada`);
+  lab.child.kill('SIGKILL');
 
   // Cold start: a workspace whose code is in the database but not loaded anywhere yet.
   const cold: number[] = [];
@@ -136,8 +142,10 @@ export function printSandbox(f: SandboxFigures) {
   console.log('\nsandbox                                            measured   target');
   const line = (label: string, value: string, target: string, ok: boolean) => console.log(`${label.padEnd(50)} ${value.padStart(9)}   ${target} ${ok ? 'PASS' : 'FAIL'}`);
   console.log(`${'  native Fastify route'.padEnd(50)} ${f.native.rps.toFixed(0).padStart(9)} req/s, p99 ${f.native.p99} ms`);
+  console.log(`${'  the route natively in our server (API hooks)'.padEnd(50)} ${f.lab.rps.toFixed(0).padStart(9)} req/s, p99 ${f.lab.p99} ms`);
   console.log(`${'  sandbox route'.padEnd(50)} ${f.sandbox.rps.toFixed(0).padStart(9)} req/s, p99 ${f.sandbox.p99} ms`);
   line('sandbox route ÷ native Fastify route', `${ratio.toFixed(2)}×`, '≥ 0.3×', ratio >= 0.3);
+  console.log(`${'sandbox route ÷ the route natively in our server'.padEnd(50)} ${`${(f.sandbox.rps / f.lab.rps).toFixed(2)}×`.padStart(9)}   (what the isolate alone costs)`);
   line('cold start of a workspace (median of 20)', `${f.coldStartMs.toFixed(1)} ms`, '≤ 50 ms', f.coldStartMs <= 50);
   console.log(`${`memory per idle workspace (RSS, ${IDLE_BATCHES} × ${IDLE_BATCH})`.padEnd(50)} ${`${(f.idleWorkspaceKb / 1024).toFixed(2)} MB`.padStart(9)}   (median; per batch ${f.idleBatchesKb.map((kb) => kb.toFixed(0)).join(', ')} KB)`);
   console.log(`${'healthy workspace p99, quiet'.padEnd(50)} ${`${f.quiet.p99} ms`.padStart(9)}`);

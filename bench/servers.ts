@@ -65,3 +65,13 @@ export async function startNativeRoute(): Promise<Running> {
   await waitFor(`${url}/hello/x`, child);
   return { url, child };
 }
+
+/** Our server with the same route natively under /api/bench, for what the isolate alone costs. */
+export async function startLabRoute(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child = fork(path.join(ROOT, 'bench/lab-route-server.ts'), [String(port)], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/api/bench/hello/x`, child);
+  return { url, child };
+}

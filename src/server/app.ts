@@ -50,6 +50,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Pino options or false; defaults to the configured LOG_LEVEL. */
   logger?: FastifyServerOptions['logger'];
+  /** More routes under /api, behind every hook the API has (the bench's in-lab baseline uses it). */
+  extraApiRoutes?: (api: FastifyInstance) => Promise<void>;
 }
 
 /** The whole server, ready to `listen` or `inject`. Any config: tests build many side by side. */
@@ -120,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(explorerRoutes, { prefix: '/explorer' });
         await api.register(lessonRoutes, { prefix: '/lessons' });
         await api.register(traceRoutes, { prefix: '/traces' });
+        if (options.extraApiRoutes) await api.register(options.extraApiRoutes);
       },
       { prefix: '/api' },
     );
