@@ -45,11 +45,14 @@ describe.each(testDialects())("a request's journey (%s)", (dialect) => {
     const starts = trace.steps.map((s) => s.startMs);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     expect(step(trace, 'rate-limit')).toMatchObject({ outcome: 'allowed', detail: { bucket: 'global', limit: 100000, remaining: expect.any(Number) } });
+    expect(step(trace, 'rate-limit').name).toBe(`100000 requests per minute: ${step(trace, 'rate-limit').detail.remaining} left`);
+    expect(step(trace, 'receive').name).toBe('GET /api/courses');
     const sql = step(trace, 'sql');
     expect(sql.detail.sql).toMatch(/from "courses"/);
     expect(sql.detail.params).toEqual(['published', 2, 0]);
     expect(sql.detail.rows).toBe(2);
     expect(step(trace, 'response').detail).toMatchObject({ status: 200, contentType: 'application/json', bytes: expect.any(Number) });
+    expect(step(trace, 'response').name).toBe(`200 ${step(trace, 'response').detail.bytes} bytes`);
   });
 
   it('401: no token, an expired token and a bad signature are each told apart', async () => {

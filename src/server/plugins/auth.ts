@@ -104,6 +104,9 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
     return ['the token is malformed — it is not a JWT of this server', {}];
   }
 
+  // Made when the trace is read (see StepName in trace/recorder.ts).
+  const allowedName = (d: Record<string, unknown>) => `Bearer token of user ${String(d.userId)} (${String(d.role)})`;
+
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const end = request.trace?.begin('auth', 'Bearer token');
     let refusal: { reason: string; detail: Record<string, unknown> } | undefined;
@@ -118,7 +121,7 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
       }
       throw error;
     }
-    end?.('allowed', { userId: request.user.id, role: request.user.role }, `Bearer token of user ${request.user.id} (${request.user.role})`);
+    end?.('allowed', { userId: request.user.id, role: request.user.role }, allowedName);
   });
 
   app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {

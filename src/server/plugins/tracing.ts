@@ -38,6 +38,10 @@ function payloadBytes(payload: unknown) {
   return undefined;
 }
 
+// Step names made when the trace is read (see StepName).
+const receiveName = (d: Record<string, unknown>) => `${String(d.method)} ${String(d.path)}`;
+const responseName = (d: Record<string, unknown>) => `${String(d.status)} ${String(d.bytes)} bytes`;
+
 /**
  * Records every /api and /sandbox request's journey on Fastify's own hooks: receive (onRequest),
  * parse (preParsing → preValidation), validate (→ preHandler), handler (→ onSend), response
@@ -73,7 +77,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     detail.headers = trace.redactor.headers(request.headers);
     detail.bodyBytes = Number(request.headers['content-length'] ?? 0);
     if (parent.parentId) detail.parentSpan = parent.parentId;
-    trace.add('receive', `${request.method} ${path}`, 0, 0, 'ok', detail);
+    trace.add('receive', receiveName, 0, 0, 'ok', detail);
     done();
   });
 
@@ -135,7 +139,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const semicolon = type.indexOf(';');
     const detail: Record<string, unknown> = { status, bytes, contentType: semicolon === -1 ? type : type.slice(0, semicolon) };
     if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
-    trace.add('response', `${status} ${bytes} bytes`, sent, trace.now() - sent, status >= 500 ? 'error' : 'ok', detail);
+    trace.add('response', responseName, sent, trace.now() - sent, status >= 500 ? 'error' : 'ok', detail);
     store.save(trace.finish(status));
     done();
   });

@@ -21,6 +21,11 @@ function rateLimitGroup(request: FastifyRequest) {
   return config?.rateLimit ? config.rateLimit.groupId : undefined;
 }
 
+const rateLimitName = (d: Record<string, unknown>) => {
+  const group = d.bucket === 'global' ? undefined : String(d.bucket);
+  return `${String(d.limit)} ${bucketName(group)} per ${group === 'new-workspace' ? 'hour' : 'minute'}: ${String(d.remaining)} left`;
+};
+
 /** @fastify/rate-limit's onExceeding: the request is within its limit. */
 export function recordRateLimitAllowed(request: FastifyRequest, key: string) {
   const trace = request.trace;
@@ -31,7 +36,7 @@ export function recordRateLimitAllowed(request: FastifyRequest, key: string) {
   const remaining = Number(reply?.getHeader('ratelimit-remaining'));
   const resetSeconds = Number(reply?.getHeader('ratelimit-reset'));
   const group = rateLimitGroup(request);
-  trace.since('rate-limit', `${limit} ${bucketName(group)} per ${group === 'new-workspace' ? 'hour' : 'minute'}: ${remaining} left`, 'allowed', {
+  trace.since('rate-limit', rateLimitName, 'allowed', {
     bucket: group ?? 'global',
     client: group && key.endsWith(group) ? key.slice(0, -group.length) : key,
     limit,
