@@ -133,14 +133,15 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     if (!trace) return done();
     const m = trace.phase;
     const status = reply.statusCode;
-    const sent = m.sent ?? trace.now();
+    const now = trace.now();
+    const sent = m.sent ?? now;
     const bytes = m.bytes ?? Number(reply.getHeader('content-length') ?? 0);
     const type = String(reply.getHeader('content-type') ?? '');
     const semicolon = type.indexOf(';');
     const detail: Record<string, unknown> = { status, bytes, contentType: semicolon === -1 ? type : type.slice(0, semicolon) };
     if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
-    trace.add('response', responseName, sent, trace.now() - sent, status >= 500 ? 'error' : 'ok', detail);
-    store.save(trace.finish(status));
+    trace.add('response', responseName, sent, now - sent, status >= 500 ? 'error' : 'ok', detail);
+    store.save(trace.finish(status, now));
     done();
   });
 }

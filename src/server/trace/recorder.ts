@@ -40,6 +40,8 @@ export interface TraceLink {
 /** What a trace store keeps: a finished request, made into its Trace when someone reads it. */
 export interface FinishedTrace {
   readonly id: string;
+  /** Epoch milliseconds: the store's time to live counts from here. */
+  readonly finishedAt: number;
   toTrace(): Trace;
 }
 
@@ -99,8 +101,9 @@ export class TraceRecorder {
 
   /** A step that ran from the end of the previous one until now. */
   since(kind: StepKind, name: StepName, outcome: StepOutcome, detail: Record<string, unknown> = {}) {
-    const start = Math.min(this.mark, this.now());
-    return this.add(kind, name, start, this.now() - start, outcome, detail);
+    const now = this.now();
+    const start = Math.min(this.mark, now);
+    return this.add(kind, name, start, now - start, outcome, detail);
   }
 
   /** Starts a step now; call the result when it ends. */
@@ -113,15 +116,15 @@ export class TraceRecorder {
    * The request is over. What is kept is a small object of its own: the recorder (its link, phase
    * and redactor) goes with the request, and the Trace is built when someone first reads it.
    */
-  finish(status: number): FinishedTrace {
+  finish(status: number, endMs = this.now()): FinishedTrace {
     this.link.trace = undefined;
     this.phase.db = undefined;
     this.phase.reply = undefined;
     this.phase.route = undefined;
     this.phase.endHandler = undefined;
-    const end = hundredths(this.now());
+    const end = hundredths(endMs);
     if (this.dropped > 0) this.steps.push({ kind: 'handler', name: `${this.dropped} more steps were not recorded`, start: end, duration: 0, outcome: 'ok', detail: { dropped: this.dropped } });
-    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt, this.steps);
+    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt + endMs, this.startedAt, this.steps);
   }
 }
 
@@ -134,6 +137,7 @@ class FinishedRequest implements FinishedTrace {
     private readonly path: string,
     private readonly status: number,
     private readonly duration: number,
+    readonly finishedAt: number,
     private readonly startedAt: number,
     private steps: RecordedStep[],
   ) {}

@@ -22,7 +22,7 @@ interface Limits {
  * tenth of a traced request) than the garbage collector spends on keeping them.
  */
 export class MemoryTraceStore implements TraceStore {
-  private readonly byId = new Map<string, { trace: FinishedTrace; at: number }>();
+  private readonly byId = new Map<string, FinishedTrace>();
   private ring: (string | undefined)[] = [];
   private next = 0;
   constructor(private readonly limits: Limits) {}
@@ -36,17 +36,17 @@ export class MemoryTraceStore implements TraceStore {
     if (oldest !== undefined) this.byId.delete(oldest);
     this.ring[this.next] = trace.id;
     this.next = (this.next + 1) % this.limits.max;
-    this.byId.set(trace.id, { trace, at: Date.now() });
+    this.byId.set(trace.id, trace);
   }
 
   async get(id: string) {
-    const entry = this.byId.get(id);
-    if (!entry) return undefined;
-    if (Date.now() - entry.at > this.limits.ttlMs) {
+    const trace = this.byId.get(id);
+    if (!trace) return undefined;
+    if (Date.now() - trace.finishedAt > this.limits.ttlMs) {
       this.byId.delete(id);
       return undefined;
     }
-    return entry.trace.toTrace();
+    return trace.toTrace();
   }
 
   async close() {
