@@ -17,6 +17,7 @@ app.get("/recursion", (req, res) => { function down(n) { return down(n + 1) + 1;
 app.get("/huge", (req, res) => res.send("x".repeat(2 * 1024 * 1024)));
 app.get("/silent", (req, res) => {});
 app.get("/bad-status", (req, res) => res.status(1234).send("?"));
+app.get("/text-status", (req, res) => res.status("soon").send("?"));
 app.listen(3000);`;
 
 describe('limits', () => {
@@ -90,6 +91,9 @@ describe('limits', () => {
     const s = await t.request('lim', 'GET', '/bad-status');
     expect(s.status).toBe(500);
     expect(s.json().detail).toMatch(/1234/);
+    const text = await t.request('lim', 'GET', '/text-status');
+    expect(text.status).toBe(500);
+    expect(text.json().detail).toMatch(/status "soon"/);
   });
 
   it('answers 504 when the code never responds', async () => {

@@ -9,7 +9,7 @@
 // Paths are matched by a small matcher of our own (compilePath below), written after
 // path-to-regexp 0.1's simple syntax (`:name`, `:name?`, `*`, RegExp paths): the real package is
 // Node code that cannot be loaded into QuickJS, and the subset classic Express code uses is small.
-(function (host, hostAsync, WORKSPACE_ID, LIMITS) {
+(function (host, hostAsync, WORKSPACE_ID, LIMITS, hostRespond) {
   'use strict';
   // Intrinsics the shim relies on, kept before learner code can replace them.
   const JSON = { stringify: globalThis.JSON.stringify, parse: globalThis.JSON.parse };
@@ -784,9 +784,11 @@
       if (chunk !== undefined && chunk !== null) this.write(chunk);
       this._finished = true;
       const chunks = this._chunks;
-      const out = { status: this.statusCode, headers: this._headers, body: chunks.length === 1 ? chunks[0] : chunks.join('') };
+      const body = chunks.length === 1 ? chunks[0] : chunks.join('');
       this._chunks = [];
-      call('respond', { id: this._id, response: out });
+      const status = this.statusCode;
+      // Plain values only reach the host: a status that is not a number goes as its JSON, for the message.
+      hostRespond(this._id, typeof status === 'number' ? status : JSON.stringify(status === undefined ? null : status), JSON.stringify(this._headers), typeof body === 'string' ? body : String(body));
       return this;
     },
     send(body) {

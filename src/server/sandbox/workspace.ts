@@ -211,15 +211,26 @@ export class Workspace {
     const asyncFn = context.newFunction('hostAsync', (opH, argH, idH) => {
       this.asyncOp(context.getString(opH), context.getString(argH), context.getNumber(idH));
     });
+    // The answer has a host function of its own: the body arrives as the string it is, not
+    // re-escaped inside a JSON envelope, and nothing is sent back.
+    const respondFn = context.newFunction('respond', (idH, statusH, headersH, bodyH) => {
+      try {
+        const status = context.typeof(statusH) === 'number' ? context.getNumber(statusH) : (JSON.parse(context.getString(statusH)) as unknown);
+        const response = { status, headers: JSON.parse(context.getString(headersH)) as unknown, body: context.getString(bodyH) };
+        this.respond(context.getNumber(idH), response);
+      } catch (error) {
+        this.log('error', `The answer could not be read: ${errorText(error)}`);
+      }
+    });
     const shim = context.evalCode(SHIM, 'lab-shim.js');
     const factory = context.unwrapResult(shim);
     const idH = context.newString(this.id);
     const limits = context.unwrapResult(context.evalCode(`(${JSON.stringify({ bodyChars: LIMITS.bodyBytes, logChars: LIMITS.logChars })})`));
-    const api = context.unwrapResult(context.callFunction(factory, context.undefined, hostFn, asyncFn, idH, limits));
+    const api = context.unwrapResult(context.callFunction(factory, context.undefined, hostFn, asyncFn, idH, limits, respondFn));
     this.dispatchFn = context.getProp(api, 'dispatch');
     this.eventFn = context.getProp(api, 'event');
     this.routesFn = context.getProp(api, 'routes');
-    for (const h of [api, factory, idH, limits, hostFn, asyncFn]) h.dispose();
+    for (const h of [api, factory, idH, limits, hostFn, asyncFn, respondFn]) h.dispose();
   }
 
   /** The learner's code; errors in its lines, or null. */
@@ -424,9 +435,6 @@ export class Workspace {
   private runSync(op: string, args: unknown): unknown {
     const a = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
     switch (op) {
-      case 'respond':
-        this.respond(Number(a.id), a.response);
-        return null;
       case 'log': {
         const level = ['log', 'info', 'warn', 'error'].includes(String(a.level)) ? (String(a.level) as LogLine['level']) : 'log';
         this.log(level, String(a.message ?? ''), typeof a.line === 'number' ? a.line : undefined);
