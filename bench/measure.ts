@@ -46,3 +46,28 @@ export async function measure(name: string, load: Load): Promise<Measurement> {
 export async function warmUp(load: Load) {
   await measure('warm-up', { ...load, seconds: 5 });
 }
+
+export const ROUNDS = 3;
+export const ROUND_SECONDS = 4;
+
+/**
+ * Warms each contender, then measures each in ROUNDS rounds of ROUND_SECONDS, rotating the order:
+ * req/s is the mean of the rounds, p50 and p99 their medians.
+ */
+export async function interleave(results: Record<string, Measurement>, contenders: [string, string, Load][]) {
+  for (const [, , load] of contenders) await warmUp(load);
+  const rounds = new Map<string, Measurement[]>(contenders.map(([key]) => [key, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const [key, name, load] = contenders[(i + round) % contenders.length]!;
+      rounds.get(key)!.push(await measure(name, { ...load, seconds: ROUND_SECONDS }));
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  for (const [key, name] of contenders) {
+    const ms = rounds.get(key)!;
+    results[key] = { name, rps: ms.reduce((sum, m) => sum + m.rps, 0) / ms.length, p50: median(ms.map((m) => m.p50)), p99: median(ms.map((m) => m.p99)), non2xx: ms.reduce((sum, m) => sum + m.non2xx, 0) };
+    console.log(`  measured ${name}`);
+  }
+}
+

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { httpRequest } from '../test/helpers/server.ts';
-import { measure, type Measurement, warmUp } from './measure.ts';
+import { interleave, measure, type Measurement, ROUND_SECONDS, ROUNDS, warmUp } from './measure.ts';
 import { benchJourneyCost, printJourneyCost } from './journey-cost.ts';
 import { benchSandbox, printSandbox } from './sandbox.ts';
 import { startJsonServer, startLimit, startOurs, stopAll } from './servers.ts';
@@ -49,13 +49,19 @@ async function main() {
     results[key] = await measure(name, load);
     console.log(`  measured ${name}`);
   };
-  await run('limitCourses', 'limit  GET /api/courses?limit=20', { url: `${limit.url}/api/courses?limit=20` });
-  await run('peerCourses', 'json-server GET /courses?_limit=20', { url: `${peer.url}/courses?_limit=20` });
-  await run('oursCourses', 'ours   GET /api/courses?limit=20', { url: `${ours.url}/api/courses?limit=20` });
-  await run('untracedCourses', 'ours, traces off GET /api/courses?limit=20', { url: `${untraced.url}/api/courses?limit=20` });
-  await run('limitMe', 'limit  GET /api/me', { url: `${limit.url}/api/me`, headers: bearer });
-  await run('oursMe', 'ours   GET /api/me', { url: `${ours.url}/api/me`, headers: bearer });
-  await run('untracedMe', 'ours, traces off GET /api/me', { url: `${untraced.url}/api/me`, headers: bearer });
+  // Contenders compared by a ratio run in short interleaved rounds, each round in a new order:
+  // on two shared cores a single long run each let drift between runs decide a ratio.
+  await interleave(results, [
+    ['limitCourses', 'limit  GET /api/courses?limit=20', { url: `${limit.url}/api/courses?limit=20` }],
+    ['peerCourses', 'json-server GET /courses?_limit=20', { url: `${peer.url}/courses?_limit=20` }],
+    ['oursCourses', 'ours   GET /api/courses?limit=20', { url: `${ours.url}/api/courses?limit=20` }],
+    ['untracedCourses', 'ours, traces off GET /api/courses?limit=20', { url: `${untraced.url}/api/courses?limit=20` }],
+  ]);
+  await interleave(results, [
+    ['limitMe', 'limit  GET /api/me', { url: `${limit.url}/api/me`, headers: bearer }],
+    ['oursMe', 'ours   GET /api/me', { url: `${ours.url}/api/me`, headers: bearer }],
+    ['untracedMe', 'ours, traces off GET /api/me', { url: `${untraced.url}/api/me`, headers: bearer }],
+  ]);
 
   // Every order must be a new (buyer, course) pair, or it is a 409.
   let n = 0;
@@ -83,7 +89,8 @@ async function main() {
 
 function print(r: Record<string, Measurement>) {
   const row = (m: Measurement) => `${m.name.padEnd(46)} ${m.rps.toFixed(0).padStart(8)} ${String(m.p50).padStart(7)} ${String(m.p99).padStart(7)} ${String(m.non2xx).padStart(7)}`;
-  console.log(`\n${'route (50 connections; login 16)'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(7)}`);
+  console.log(`\nCompared routes ran in ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s after a warm-up: req/s is their mean, p50/p99 their medians.`);
+  console.log(`${'route (50 connections; login 16)'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(7)}`);
   for (const m of Object.values(r)) console.log(row(m));
   const ratio = (a: number, b: number) => (a / b).toFixed(2) + '×';
   const check = (ok: boolean) => (ok ? 'PASS' : 'FAIL');

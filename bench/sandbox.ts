@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { httpRequest } from '../test/helpers/server.ts';
-import { measure, type Measurement, warmUp } from './measure.ts';
+import { interleave, measure, type Measurement } from './measure.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { workerIndex } from '../src/server/sandbox/pool.ts';
 import { type Running, startLabRoute, startNativeRoute } from './servers.ts';
@@ -93,15 +93,13 @@ export async function benchSandbox(ours: Running, labEnv: Record<string, string>
   const native = await startNativeRoute();
   const lab = await startLabRoute(labEnv);
   const figures: Partial<SandboxFigures> = {};
-  const run = async (name: string, url: string) => {
-    await warmUp({ url });
-    const m = await measure(name, { url });
-    console.log(`  measured ${name}`);
-    return m;
-  };
-  figures.native = await run('native Fastify GET /hello/:name', `${native.url}/hello/ada`);
-  figures.lab = await run('our server, native GET /api/bench/hello/:name', `${lab.url}/api/bench/hello/ada`);
-  figures.sandbox = await run('sandbox GET /sandbox/<id>/hello/:name', `${ours.url}/sandbox/${main.id}/hello/ada`);
+  const compared: Record<string, Measurement> = {};
+  await interleave(compared, [
+    ['native', 'native Fastify GET /hello/:name', { url: `${native.url}/hello/ada` }],
+    ['lab', 'our server, native GET /api/bench/hello/:name', { url: `${lab.url}/api/bench/hello/ada` }],
+    ['sandbox', 'sandbox GET /sandbox/<id>/hello/:name', { url: `${ours.url}/sandbox/${main.id}/hello/ada` }],
+  ]);
+  Object.assign(figures, compared);
   lab.child.kill('SIGKILL');
 
   // Cold start: a workspace whose code is in the database but not loaded anywhere yet.
