@@ -17,9 +17,9 @@ interface Limits {
 }
 
 /**
- * The newest `max` traces younger than `ttlMs`, in a ring: the newest overwrites the oldest. Traces
- * are kept as their recorders and built on first read; writing each as JSON at once cost more (a
- * tenth of a traced request) than the garbage collector spends on keeping them.
+ * The newest `max` traces younger than `ttlMs`, in a ring: the newest overwrites the oldest. Each
+ * is kept as the small object `finish` made and built into a Trace on first read; writing each as
+ * JSON at once cost more (a tenth of a traced request) than the garbage collector spends on them.
  */
 export class MemoryTraceStore implements TraceStore {
   private readonly byId = new Map<string, FinishedTrace>();
