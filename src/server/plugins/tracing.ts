@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -81,34 +81,50 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     done();
   });
 
-  // Callback hooks: an async hook costs a promise per request even when it has nothing to do.
-  // The parse step runs from the end of the onRequest checks (the last step's end) to here.
-  app.addHook('preValidation', (request, _reply, done) => {
-    const trace = request.trace;
-    if (!trace) return done();
-    const m = trace.phase;
-    if (hasBody(request)) {
-      const type = String(request.headers['content-type'] ?? 'none').split(';')[0];
-      const bytes = Number(request.headers['content-length'] ?? 0);
-      trace.since('parse', `${type} body, ${bytes} bytes`, 'ok', { contentType: type, bytes });
-      if (request.body && typeof request.body === 'object') trace.redactor.learnFrom(request.body);
-    }
-    m.validate = trace.now();
-    done();
-  });
+  // The parse step runs from the end of the onRequest checks (the last step's end) to validation.
+  const recordParse = (request: FastifyRequest, trace: TraceRecorder) => {
+    const type = String(request.headers['content-type'] ?? 'none').split(';')[0];
+    const bytes = Number(request.headers['content-length'] ?? 0);
+    trace.since('parse', `${type} body, ${bytes} bytes`, 'ok', { contentType: type, bytes });
+    if (request.body && typeof request.body === 'object') trace.redactor.learnFrom(request.body);
+  };
 
-  app.addHook('preHandler', (request, _reply, done) => {
+  // Callback hooks: an async hook costs a promise per request even when it has nothing to do.
+  const beforeValidation = (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
     const trace = request.trace;
     if (!trace) return done();
-    const m = trace.phase;
-    const route = (m.route ??= request.routeOptions);
-    const schema = route.schema;
-    if (schema && (schema.body || schema.querystring || schema.params || schema.headers) && m.validate !== undefined) {
-      const parts = (['params', 'querystring', 'headers', 'body'] as const).filter((k) => schema[k]);
-      trace.add('validate', `${parts.join(', ')} checked against the route's schema`, m.validate, trace.now() - m.validate, 'allowed', { checked: parts });
-    }
-    m.endHandler = trace.begin('handler', `${request.method} ${route.url ?? request.url}`);
+    if (hasBody(request)) recordParse(request, trace);
+    trace.phase.validate = trace.now();
     done();
+  };
+
+  /**
+   * Per traced route, not for every request: the preValidation hook only where a body can come,
+   * and the validate and handler steps from a wrapper around the handler rather than a preHandler
+   * hook — each hook phase Fastify runs costs every request of every route.
+   */
+  app.addHook('onRoute', (route) => {
+    if (!isTraced(route.url ?? route.path ?? '')) return;
+    const methods = ([] as string[]).concat(route.method);
+    if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) route.preValidation = [beforeValidation, ...([] as preValidationHookHandler[]).concat(route.preValidation ?? [])];
+    const schema = route.schema;
+    const parts = schema ? (['params', 'querystring', 'headers', 'body'] as const).filter((k) => schema[k]) : [];
+    const validated = parts.length > 0 ? `${parts.join(', ')} checked against the route's schema` : undefined;
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      const trace = request.trace;
+      if (trace) {
+        const m = trace.phase;
+        // A body on a GET route: no preValidation hook timed its parsing.
+        if (m.validate === undefined && hasBody(request)) recordParse(request, trace);
+        if (validated) {
+          const start = m.validate ?? trace.lastStepEnd;
+          trace.add('validate', validated, start, trace.now() - start, 'allowed', { checked: parts });
+        }
+        m.endHandler = trace.begin('handler', `${request.method} ${route.url}`);
+      }
+      return handler.call(this, request, reply);
+    } as typeof handler;
   });
 
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {

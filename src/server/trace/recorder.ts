@@ -90,6 +90,11 @@ export class TraceRecorder {
     return performance.now() - this.t0;
   }
 
+  /** Milliseconds since t0 at which the latest step so far ended. */
+  get lastStepEnd() {
+    return this.mark;
+  }
+
   add(kind: StepKind, name: StepName, startMs: number, durationMs: number, outcome: StepOutcome, detail: Record<string, unknown> = {}): void {
     if (this.steps.length >= MAX_STEPS) {
       this.dropped++;
