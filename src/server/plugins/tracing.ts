@@ -44,8 +44,9 @@ const responseName = (d: Record<string, unknown>) => `${String(d.status)} ${Stri
 
 /**
  * Records every /api and /sandbox request's journey on Fastify's own hooks: receive (onRequest),
- * parse (preParsing → preValidation), validate (→ preHandler), handler (→ onSend), response
- * (→ onResponse). Rate limits, auth, authorization, SQL and errors add their steps as they happen.
+ * parse (→ preValidation), validate (→ the handler, wrapped per route), handler (→ onSend),
+ * response (→ onResponse). Rate limits, auth, authorization, SQL and errors add their steps as
+ * they happen.
  */
 async function tracingPlugin(app: FastifyInstance, options: Options) {
   const limits = { max: options.max, ttlMs: options.ttlMs };
