@@ -98,6 +98,7 @@ class Slot {
   readonly pending = new Map<number, Pending>();
   /** [0] the message being run, [1] a progress counter, [2] workspaces loaded (see WorkerConfig.running). */
   readonly running = new SharedArrayBuffer(12);
+  private readonly flags = new Int32Array(this.running);
   private pingSentAt: number | null = null;
   private lastPongAt = Date.now();
   private lastProgress = 0;
@@ -145,7 +146,7 @@ class Slot {
   watch(limitMs: number): boolean {
     const now = Date.now();
     if (!this.ready) return false;
-    const progress = Atomics.load(new Int32Array(this.running), 1);
+    const progress = Atomics.load(this.flags, 1);
     if (progress !== this.lastProgress) {
       this.lastProgress = progress;
       this.lastProgressAt = now;
@@ -160,12 +161,12 @@ class Slot {
 
   /** The id of the message whose code the thread is running, 0 if none. */
   runningId() {
-    return Atomics.load(new Int32Array(this.running), 0);
+    return Atomics.load(this.flags, 0);
   }
 
   /** Workspaces loaded on the thread (they go with it when it is replaced). */
   loadedWorkspaces() {
-    return Atomics.load(new Int32Array(this.running), 2);
+    return Atomics.load(this.flags, 2);
   }
 }
 

@@ -9,19 +9,20 @@ import { oneLine } from './sql.ts';
  */
 export async function traceStatement<R>(
   request: FastifyRequest,
-  sql: string,
-  params: readonly unknown[],
-  run: () => Promise<R>,
+  statement: { sql: string; params?: unknown[] },
+  run: (sql: string, params: unknown[]) => Promise<R>,
   count: (result: R) => Record<string, number>,
 ): Promise<R> {
+  const { sql } = statement;
+  const params = statement.params ?? [];
   const trace = request.trace;
-  if (!trace) return run();
+  if (!trace) return run(sql, params);
   const { redactor } = trace;
   const text = redactor.text(sql);
   const detail = { sql: redactor.keep(text, MAX_SQL), params: redactor.sqlParams(sql, params) };
   const start = trace.now();
   try {
-    const result = await run();
+    const result = await run(sql, params);
     trace.add('sql', oneLine(text), start, trace.now() - start, 'ok', { ...detail, ...count(result) });
     return result;
   } catch (error) {

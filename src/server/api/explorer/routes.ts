@@ -82,7 +82,7 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ timeoutMs?: number }> =
     schema: { tags, security, summary: 'The query plan of a SELECT on the reference database, in plain language', body: StatementBody, response: { 200: ExplainResponse, ...problems(400, 401, 403) } },
     handler: async (request) => {
       try {
-        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => db().explain(request.body.sql, request.body.params ?? []), (r) => ({ planSteps: r.plan.length }));
+        return await traceStatement(request, request.body, (sql, params) => db().explain(sql, params), (r) => ({ planSteps: r.plan.length }));
       } catch (error) {
         throw sqlProblem(error);
       }
@@ -100,7 +100,7 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ timeoutMs?: number }> =
     },
     handler: async (request) => {
       try {
-        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => db().sql(request.body.sql, request.body.params ?? []), consoleCounts);
+        return await traceStatement(request, request.body, (sql, params) => db().sql(sql, params), consoleCounts);
       } catch (error) {
         throw sqlProblem(error);
       }

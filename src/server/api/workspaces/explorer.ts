@@ -71,7 +71,7 @@ export const workspaceExplorerRoutes: FastifyPluginAsyncTypebox = async (app) =>
       const { id } = request.params;
       await requireWorkspaceKey(app, request, id);
       try {
-        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => app.sandbox.explain(id, request.body.sql, request.body.params ?? []), (r) => ({ planSteps: r.plan.length }));
+        return await traceStatement(request, request.body, (sql, params) => app.sandbox.explain(id, sql, params), (r) => ({ planSteps: r.plan.length }));
       } catch (error) {
         throw sqlProblem(error);
       }

@@ -102,7 +102,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       await requireWorkspaceKey(app, request, id);
       try {
-        return await traceStatement(request, request.body.sql, request.body.params ?? [], () => app.sandbox.sql(id, request.body.sql, request.body.params ?? []), consoleCounts);
+        return await traceStatement(request, request.body, (sql, params) => app.sandbox.sql(id, sql, params), consoleCounts);
       } catch (error) {
         throw new HttpProblem(400, `The database refused the statement: ${(error as Error).message}`, { type: 'sql-error', title: 'SQL error' });
       }
