@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type Dialect as KyselyDialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect as KyselyDialect, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import { TracePlugin, tracedDialect } from '../trace/sql.ts';
@@ -45,7 +45,7 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   // The request-log thread checkpoints the WAL every second, off the event loop; a checkpoint here
   // (SQLite runs one inside the commit that passes the threshold) is only the safety net.
   sqlite.pragma('wal_autocheckpoint = 10000');
-  const kysely = new Kysely<Database>({ dialect: wrap(new SqliteDialect({ database: withStatementCache(sqlite) })) });
+  const kysely = new Kysely<Database>({ dialect: wrap(new ImmediateSqliteDialect({ database: withStatementCache(sqlite) })) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -57,6 +57,27 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * Transactions take the write lock when they begin. Kysely's plain `begin` is deferred: a
+ * transaction that reads and then writes (a refresh-token rotation) fails with SQLITE_BUSY_SNAPSHOT,
+ * without waiting, when the request-log thread committed in between — a 500 for a good request.
+ * `begin immediate` waits its turn (busy_timeout) instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection) {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 const CACHED_STATEMENTS = 500;
