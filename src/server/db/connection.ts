@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Dialect as KyselyDialect, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { type Dialect as KyselyDialect, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import { TracePlugin, tracedDialect } from '../trace/sql.ts';
 import type { Database } from './schema.ts';
+import { FastSqliteDialect } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -45,7 +46,7 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   // The request-log thread checkpoints the WAL every second, off the event loop; a checkpoint here
   // (SQLite runs one inside the commit that passes the threshold) is only the safety net.
   sqlite.pragma('wal_autocheckpoint = 10000');
-  const kysely = new Kysely<Database>({ dialect: wrap(new ImmediateSqliteDialect({ database: withStatementCache(sqlite) })) });
+  const kysely = new Kysely<Database>({ dialect: wrap(new FastSqliteDialect(sqlite)) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -55,50 +56,6 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
     },
     async close() {
       await kysely.destroy();
-    },
-  };
-}
-
-/**
- * Transactions take the write lock when they begin. Kysely's plain `begin` is deferred: a
- * transaction that reads and then writes (a refresh-token rotation) fails with SQLITE_BUSY_SNAPSHOT,
- * without waiting, when the request-log thread committed in between — a 500 for a good request.
- * `begin immediate` waits its turn (busy_timeout) instead.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
-    super(config);
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.config);
-  }
-}
-
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection) {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-const CACHED_STATEMENTS = 500;
-
-/**
- * Kysely prepares every query anew; preparing was an eighth of the CPU time of GET /api/courses.
- * The API issues a few dozen distinct SQL texts, so keeping their statements skips that work.
- * The cache is bounded, because texts such as `in (?, ?, …)` vary with their input.
- */
-function withStatementCache(sqlite: SQLite.Database) {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (!statement) {
-        if (statements.size >= CACHED_STATEMENTS) statements.clear();
-        statement = sqlite.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
     },
   };
 }
