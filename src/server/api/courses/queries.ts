@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { nowIso, toIso } from '../../db/connection.ts';
 import type { CourseRow, CourseStatus, Database } from '../../db/schema.ts';
-import type { Page } from '../shared/pagination.ts';
+import { pageSize, type Page } from '../shared/pagination.ts';
 import type { COURSE_SORTS } from './schemas.ts';
 
 export const toCourse = (row: CourseRow) => ({
@@ -33,7 +33,7 @@ export async function listCourses(
   const column = SORT_COLUMNS[options.sort.replace('-', '') as keyof typeof SORT_COLUMNS];
   const direction = descending ? 'desc' : 'asc';
   const [rows, count] = await Promise.all([
-    filtered.selectAll().orderBy(column, direction).orderBy('id', direction).limit(options.page.limit).offset(options.page.offset).execute(),
+    filtered.selectAll().orderBy(column, direction).orderBy('id', direction).limit(pageSize(options.page)).offset(options.page.offset).execute(),
     filtered.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { toIso } from '../../db/connection.ts';
-import { pageFrom, sendPage } from '../shared/pagination.ts';
+import { pageFrom, sendPage, pageSize } from '../shared/pagination.ts';
 import { PageQuery, pageOf, problems } from '../shared/schemas.ts';
 
 const RequestLog = Type.Object({
@@ -27,7 +27,7 @@ export const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = pageFrom(request.query);
       const logs = request.db.selectFrom('request_logs');
       const [rows, count] = await Promise.all([
-        logs.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+        logs.selectAll().orderBy('id', 'desc').limit(pageSize(page)).offset(page.offset).execute(),
         logs.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
       ]);
       const data = rows.map((r) => ({

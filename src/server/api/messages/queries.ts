@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso, toIso } from '../../db/connection.ts';
 import type { Database, MessageRow } from '../../db/schema.ts';
-import type { Page } from '../shared/pagination.ts';
+import { pageSize, type Page } from '../shared/pagination.ts';
 
 export type Box = 'all' | 'inbox' | 'sent';
 
@@ -38,7 +38,7 @@ export async function listMessagesFor(db: Kysely<Database>, userId: number, box:
     return eb.or([eb('from_user_id', '=', userId), eb('to_user_id', '=', userId)]);
   });
   const [rows, count] = await Promise.all([
-    mine.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    mine.selectAll().orderBy('id', 'desc').limit(pageSize(page)).offset(page.offset).execute(),
     mine.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };

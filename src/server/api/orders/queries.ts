@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso, toIso } from '../../db/connection.ts';
 import type { Database, OrderRow } from '../../db/schema.ts';
-import type { Page } from '../shared/pagination.ts';
+import { pageSize, type Page } from '../shared/pagination.ts';
 
 export const toOrder = (row: OrderRow) => ({
   id: row.id,
@@ -31,7 +31,7 @@ export function findOwnOrder(db: Kysely<Database>, userId: number, orderId: numb
 export async function listOwnOrders(db: Kysely<Database>, userId: number, page: Page) {
   const own = db.selectFrom('orders').where('user_id', '=', userId);
   const [rows, count] = await Promise.all([
-    own.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    own.selectAll().orderBy('id', 'desc').limit(pageSize(page)).offset(page.offset).execute(),
     own.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { pageSize } from '../shared/pagination.ts';
 import { nowIso, toIso } from '../../db/connection.ts';
 import type { Database, Role, UserRow } from '../../db/schema.ts';
 
@@ -37,7 +38,7 @@ export function insertUser(db: Kysely<Database>, user: { email: string; name: st
 
 export async function listUsers(db: Kysely<Database>, page: { offset: number; limit: number }) {
   const [rows, count] = await Promise.all([
-    db.selectFrom('users').select(['id', 'email', 'name', 'role', 'created_at']).orderBy('id').limit(page.limit).offset(page.offset).execute(),
+    db.selectFrom('users').select(['id', 'email', 'name', 'role', 'created_at']).orderBy('id').limit(pageSize(page)).offset(page.offset).execute(),
     db.selectFrom('users').select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };
