@@ -10,7 +10,7 @@ import { httpRequest } from '../test/helpers/server.ts';
 import { interleave, measure, type Measurement, ROUND_SECONDS, ROUNDS, warmUp } from './measure.ts';
 import { benchJourneyCost, printJourneyCost } from './journey-cost.ts';
 import { benchSandbox, printSandbox } from './sandbox.ts';
-import { startJsonServer, startLimit, startOurs, stopAll } from './servers.ts';
+import { startFloor, startJsonServer, startLimit, startOurs, stopAll } from './servers.ts';
 
 const ADMIN = { email: 'admin@bench.local', password: 'bench admin password 123' };
 const PASSWORD = 'a long and unusual passphrase 42';
@@ -40,6 +40,7 @@ async function main() {
   // The same server with tracing off, over the same database, for what tracing costs.
   const untraced = await startOurs({ DATA_DIR: dataDir, JWT_SECRET: secret, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT: unlimited, AUTH_RATE_LIMIT: unlimited, TRACES: 'off' });
   const limit = await startLimit(path.join(dataDir, 'backend-lab.sqlite'), secret);
+  const floor = await startFloor(path.join(dataDir, 'backend-lab.sqlite'), secret);
   const peer = await startJsonServer(dataDir, page);
   const bearer = { authorization: `Bearer ${token}` };
 
@@ -53,12 +54,14 @@ async function main() {
   // on two shared cores a single long run each let drift between runs decide a ratio.
   await interleave(results, [
     ['limitCourses', 'limit  GET /api/courses?limit=20', { url: `${limit.url}/api/courses?limit=20` }],
+    ['floorCourses', 'floor  GET /api/courses?limit=20', { url: `${floor.url}/api/courses?limit=20` }],
     ['peerCourses', 'json-server GET /courses?_limit=20', { url: `${peer.url}/courses?_limit=20` }],
     ['oursCourses', 'ours   GET /api/courses?limit=20', { url: `${ours.url}/api/courses?limit=20` }],
     ['untracedCourses', 'ours, traces off GET /api/courses?limit=20', { url: `${untraced.url}/api/courses?limit=20` }],
   ]);
   await interleave(results, [
     ['limitMe', 'limit  GET /api/me', { url: `${limit.url}/api/me`, headers: bearer }],
+    ['floorMe', 'floor  GET /api/me', { url: `${floor.url}/api/me`, headers: bearer }],
     ['oursMe', 'ours   GET /api/me', { url: `${ours.url}/api/me`, headers: bearer }],
     ['untracedMe', 'ours, traces off GET /api/me', { url: `${untraced.url}/api/me`, headers: bearer }],
   ]);
@@ -106,6 +109,9 @@ function print(r: Record<string, Measurement>) {
   line('tracing on ≥ 0.85× off, GET /api/courses', ratio(c.rps, r.untracedCourses!.rps), c.rps >= 0.85 * r.untracedCourses!.rps);
   line('tracing on ≥ 0.85× off, GET /api/me', ratio(me.rps, r.untracedMe!.rps), me.rps >= 0.85 * r.untracedMe!.rps);
   line('courses p99 in a login storm ≤ 3× quiet', ratio(storm.p99, Math.max(1, c.p99)), storm.p99 <= 3 * Math.max(1, c.p99));
+  console.log(`\nThe floor (Fastify with @fastify/rate-limit, helmet's headers, a request id and @fastify/jwt around the limit's own
+statements, nothing else) is ${ratio(r.floorCourses!.rps, r.limitCourses!.rps)} the limit on GET /api/courses and ${ratio(r.floorMe!.rps, r.limitMe!.rps)} on GET /api/me:
+a ratio to the limit above the floor's is not reachable with those parts. Ours ÷ floor: ${ratio(c.rps, r.floorCourses!.rps)} and ${ratio(me.rps, r.floorMe!.rps)}.`);
   console.log('\nSQLite runs with WAL and synchronous=FULL: every POST /api/orders waits for an fsync of the WAL.');
 }
 

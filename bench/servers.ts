@@ -43,6 +43,16 @@ export async function startLimit(sqliteFile: string, secret: string): Promise<Ru
   return { url, child };
 }
 
+/** The floor: Fastify with only the parts the API must have, over the limit's own statements (floor-server.ts). */
+export async function startFloor(sqliteFile: string, secret: string): Promise<Running> {
+  const port = await freePort();
+  const child = fork(path.join(ROOT, 'bench/floor-server.ts'), [sqliteFile, String(port), secret], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/api/courses?limit=20`, child);
+  return { url, child };
+}
+
 /** json-server 0.17, the fake REST API many courses use, over the same 20 courses. */
 export async function startJsonServer(dir: string, courses: unknown[]): Promise<Running> {
   const port = await freePort();
