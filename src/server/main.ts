@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { buildStatementDeadline } from './db/statement-deadline.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 /** `npm start`: read the environment, build the app, serve, and shut down cleanly on a signal. */
@@ -15,6 +16,8 @@ async function main() {
     throw error;
   }
   await ensureWebBuild((line) => process.stdout.write(line + '\n'));
+  const noDeadline = buildStatementDeadline();
+  if (noDeadline) process.stderr.write(`  Warning: SQL statements in workspaces have no time limit (the C extension did not build: ${noDeadline}).\n`);
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
 

@@ -221,6 +221,23 @@ describe.each(testDialects())('the database explorer (%s)', (dialect) => {
       expect(res.text).not.toMatch(/[0-9a-f]{64}/);
     });
 
+    it('stops an endless statement at the time limit, in the reference console and a workspace console alike', async () => {
+      const endless = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c';
+      const ws = await create();
+      for (const run of [() => reference('POST', '/sql', { body: { sql: endless, params: [] } }), () => server.request('POST', `/api/workspaces/${ws.id}/sql`, { headers: keyed(ws), body: { sql: endless, params: [] } })]) {
+        const started = Date.now();
+        const res = await run();
+        // The reference console allows 5 s, a workspace 1 s.
+        expect(Date.now() - started).toBeLessThan(7000);
+        expect(res.status, res.text).toBeGreaterThanOrEqual(400);
+        expect(res.status, res.text).toBeLessThan(600);
+        expect(res.body.detail).toMatch(/ran for more than \d+ ms/);
+      }
+      // Both threads are free again: the same consoles answer at once.
+      expect((await reference('POST', '/sql', { body: { sql: 'SELECT 1 AS one', params: [] } })).body.rows).toEqual([[1]]);
+      expect((await sql(ws, 'SELECT 1 AS one')).rows).toEqual([[1]]);
+    });
+
     it('refuses to explain a statement that reads a secret column', async () => {
       const res = await reference('POST', '/explain', { body: { sql: 'SELECT id FROM users WHERE password_hash = ?', params: ['x'] } });
       expect(isProblem(res, 400), res.text).toBe(true);

@@ -1,19 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { isInterrupted, limitStatements } from '../db/statement-deadline.ts';
 import { checkNoSecretReads } from './sqlite-guard.ts';
 import { sqliteConsole, sqliteExplain, sqliteRows, sqliteSchema } from './sqlite.ts';
 import { checkExplainable, checkReadOnly } from './statements.ts';
 import type { RowsRequest } from './types.ts';
 
 /**
- * The reference SQLite database, read-only, on its own thread: better-sqlite3 cannot interrupt a
- * statement, so a runaway one is stopped by terminating this thread (reference.ts does), which
- * leaves the server's own connection and event loop untouched.
+ * The reference SQLite database, read-only, on its own thread. A runaway statement is interrupted
+ * at the time limit (statement-deadline.ts); reference.ts also gives the thread up past the limit,
+ * which is all it can do where the extension could not be built (a thread in native code cannot
+ * be terminated), and it leaves the server's own connection and event loop untouched.
  */
 
 export interface ReferenceWorkerData {
   file: string;
   maxRows: number;
+  timeoutMs: number;
 }
 
 export type ReferenceOp =
@@ -27,7 +30,7 @@ export type ToReferenceWorker = ReferenceOp & { id: number };
 /** The first message says the thread has started; then one answer per request. */
 export type FromReferenceWorker = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
 
-const { file, maxRows } = workerData as ReferenceWorkerData;
+const { file, maxRows, timeoutMs } = workerData as ReferenceWorkerData;
 let db: Database.Database | null = null;
 
 function open() {
@@ -37,6 +40,7 @@ function open() {
     db.pragma('query_only = ON');
     db.pragma('trusted_schema = OFF');
     db.pragma('busy_timeout = 2000');
+    limitStatements(db, timeoutMs);
   }
   return db;
 }
@@ -65,7 +69,8 @@ parentPort!.on('message', (message: ToReferenceWorker) => {
   try {
     reply = { id: message.id, ok: true, value: run(message) };
   } catch (error) {
-    reply = { id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    const text = isInterrupted(error) ? `The statement ran for more than ${timeoutMs} ms and was stopped.` : error instanceof Error ? error.message : String(error);
+    reply = { id: message.id, ok: false, message: text };
   }
   parentPort!.postMessage(reply);
 });

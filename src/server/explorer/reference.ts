@@ -35,6 +35,8 @@ export interface ReferenceOptions {
   maxRows: number;
 }
 
+/** The statement is interrupted in its thread at the limit; the thread is given up only if it does not answer soon after. */
+const GRACE_MS = 500;
 const tooLong = (timeoutMs: number) => new Error(`The statement ran for more than ${timeoutMs} ms and was stopped.`);
 
 export function openReference(options: ReferenceOptions): ReferenceDb {
@@ -71,7 +73,7 @@ function sqliteReference(options: ReferenceOptions): ReferenceDb {
   let queue: Promise<unknown> = Promise.resolve();
 
   const start = () => {
-    const data: ReferenceWorkerData = { file: path.join(options.dataDir, SQLITE_FILE), maxRows: options.maxRows };
+    const data: ReferenceWorkerData = { file: path.join(options.dataDir, SQLITE_FILE), maxRows: options.maxRows, timeoutMs: options.timeoutMs };
     const worker = new Worker(new URL('./reference-worker-entry.mjs', import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
     worker.on('error', () => {});
@@ -109,7 +111,7 @@ function sqliteReference(options: ReferenceOptions): ReferenceDb {
         if (current?.worker === worker) current = null;
         void worker.terminate();
         done(tooLong(options.timeoutMs));
-      }, options.timeoutMs);
+      }, options.timeoutMs + GRACE_MS);
       worker.on('message', onMessage);
       worker.on('exit', onExit);
       worker.postMessage({ ...message, id } satisfies ToReferenceWorker);

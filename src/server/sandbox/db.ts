@@ -7,6 +7,7 @@ import pg from 'pg';
 import { pgExplain, pgRows, pgSchema } from '../explorer/postgres.ts';
 import { sqliteExplain, sqliteRows, sqliteSchema } from '../explorer/sqlite.ts';
 import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
+import { isInterrupted, limitStatements } from '../db/statement-deadline.ts';
 import { hasNumberedPlaceholders, numberPlaceholders } from './placeholders.ts';
 import type { SqlResult } from './types.ts';
 
@@ -15,7 +16,8 @@ import type { SqlResult } from './types.ts';
  *
  * SQLite: one file per workspace, <dataDir>/workspaces/<id>.sqlite (WAL, foreign keys on).
  * Statements that reach outside the file are refused (ATTACH, DETACH, VACUUM INTO, PRAGMAs that
- * change limits or the schema's trust); extension loading stays off (better-sqlite3's default).
+ * change limits or the schema's trust); learner SQL cannot load extensions (only our C-API load of
+ * the statement time limit, statement-deadline.ts, which interrupts a statement past the limit).
  *
  * PostgreSQL: one schema per workspace (ws_<id>) owned by one login role per workspace
  * (lab_<database hash>_<id>), and learner SQL runs on a connection logged in as that role — not a
@@ -120,16 +122,26 @@ function sqliteParams(params: unknown): unknown[] | Record<string, unknown> {
   return params === undefined || params === null ? [] : [sqliteValue(params)];
 }
 
-function openSqlite(file: string): Dialect {
+function openSqlite(file: string, timeoutMs: number): Dialect {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('trusted_schema = OFF');
   db.pragma('busy_timeout = 2000');
+  limitStatements(db, timeoutMs);
   const prepare = (sql: string) => {
     refuseSqlite(sql);
     return db.prepare(sql);
+  };
+  /** A statement stopped at the time limit says so, in the words PostgreSQL's cancellation gets. */
+  const timed = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (isInterrupted(error)) throw new Error(`The statement ran for more than ${timeoutMs} ms and was cancelled`);
+      throw error;
+    }
   };
   const bind = (params: unknown, sql: string) => {
     const p = sqliteParams(params);
@@ -140,18 +152,18 @@ function openSqlite(file: string): Dialect {
   return {
     async query(sql, params) {
       const stmt = prepare(sql);
-      if (stmt.reader) return { rows: stmt.all(...bind(params, sql)) as Record<string, unknown>[] };
-      const info = stmt.run(...bind(params, sql));
+      if (stmt.reader) return { rows: timed(() => stmt.all(...bind(params, sql))) as Record<string, unknown>[] };
+      const info = timed(() => stmt.run(...bind(params, sql)));
       return { rowsAffected: info.changes, lastInsertId: Number(info.lastInsertRowid) };
     },
     async console(sql, params) {
       const stmt = prepare(sql);
       if (stmt.reader) {
         const columns = stmt.columns().map((c) => c.name);
-        const rows = stmt.raw(true).all(...bind(params, sql)) as unknown[][];
+        const rows = timed(() => stmt.raw(true).all(...bind(params, sql))) as unknown[][];
         return { columns, rows, rowsAffected: 0 };
       }
-      const info = stmt.run(...bind(params, sql));
+      const info = timed(() => stmt.run(...bind(params, sql)));
       return { columns: [], rows: [], rowsAffected: info.changes };
     },
     async own(sql, params) {
@@ -164,11 +176,11 @@ function openSqlite(file: string): Dialect {
       return sqliteSchema(db);
     },
     async rows(request) {
-      return sqliteRows(db, request);
+      return timed(() => sqliteRows(db, request));
     },
     async explain(sql, params) {
       refuseSqlite(sql);
-      return sqliteExplain(db, sql, bind(params, sql) as unknown[]);
+      return timed(() => sqliteExplain(db, sql, bind(params, sql) as unknown[]));
     },
     async reset() {
       const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table','view','trigger')").all() as { type: string; name: string }[];
@@ -564,7 +576,7 @@ export class WorkspaceDb {
     checkWorkspaceId(workspaceId);
     this.dialect = admin
       ? openPostgres(admin, workspaceId, options.timeoutMs)
-      : openSqlite(path.join(options.dataDir, 'workspaces', `${workspaceId}.sqlite`));
+      : openSqlite(path.join(options.dataDir, 'workspaces', `${workspaceId}.sqlite`), options.timeoutMs);
     this.documents = new Documents(this.dialect, !!admin);
   }
 

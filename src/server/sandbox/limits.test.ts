@@ -184,6 +184,37 @@ describe('limits', () => {
     }
   });
 
+  it('stops an endless SQL statement at the time limit, on the thread it runs on: the neighbour keeps its state', async () => {
+    const endless = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c';
+    const one = testSandbox({ workers: 1, timeoutMs: 300, stuckMarginMs: 2000 });
+    try {
+      await one.load('sql', `const app = require("express")();\napp.get("/endless", async (req, res) => { try { res.json(await db.query(${JSON.stringify(endless)})); } catch (e) { res.status(500).json({ error: e.message }); } });\napp.listen(3000);`);
+      await one.load('counter', 'let n = 0; require("express")().get("/", (q, s) => s.json(++n)).listen(1);');
+      expect((await one.request('counter', 'GET', '/')).json()).toBe(1);
+      const started = Date.now();
+      const r = await one.request('sql', 'GET', '/endless');
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(r.json()).toEqual({ error: 'The statement ran for more than 300 ms and was cancelled' });
+      // The same thread: a stuck worker would have been replaced and the counter started again.
+      expect((await one.request('counter', 'GET', '/')).json()).toBe(2);
+      const consoleRun = await one.sandbox.sql('sql', endless, []).then(() => 'finished', (e: Error) => e.message);
+      expect(consoleRun).toBe('The statement ran for more than 300 ms and was cancelled');
+      expect((await one.request('counter', 'GET', '/')).json()).toBe(3);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('keeps the statement time limit out of learner SQL: its key is not theirs, and extensions do not load', async () => {
+    const one = testSandbox({ workers: 1 });
+    try {
+      await one.load('try', 'require("express")().get("/", async (q, s) => { const out = []; for (const sql of ["SELECT lab_deadline(\'0123456789abcdef\', 0)", "SELECT lab_deadline_key(\'0123456789abcdef0123\')", "SELECT load_extension(\'/tmp/x\')"]) { try { await db.query(sql); out.push("ran"); } catch (e) { out.push(e.message); } } s.json(out); }).listen(1);');
+      expect((await one.request('try', 'GET', '/')).json()).toEqual(['lab_deadline: not allowed', 'lab_deadline_key: not allowed', 'not authorized']);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('evicts idle workspaces and rebuilds them on demand', async () => {
     const idle = testSandbox({ idleMs: 100 });
     try {
