@@ -47,6 +47,16 @@ app.post("/docs/update", async (req, res) => {
   try { await db.users.insertOne({ _id: ada._id }); } catch (err) { dup = err.message; }
   res.json({ u1, u2, d, ada, cy, count: await db.users.countDocuments(), dup });
 });
+app.post("/regex", async (req, res) => {
+  const mail = db.collection("mail");
+  await mail.insertMany([{ email: "ann@gmail.com" }, { email: "bob@yahoo.com" }, { email: "cid@yahoo.com" }]);
+  const gmail = await mail.find({ email: /@gmail\\.com$/ }).toArray();
+  const yahooOrAnn = await mail.countDocuments({ email: { $in: [/^ann/, /yahoo/] } });
+  const deleted = await mail.deleteMany({ email: { $regex: /YAHOO/i } });
+  let slow = null;
+  try { await mail.find({ email: { $regex: "^(a+)+$" } }).toArray(); } catch (err) { slow = err.message; }
+  res.json({ gmail: gmail.map((d) => d.email), yahooOrAnn, deleted: deleted.deletedCount, left: await mail.countDocuments(), slow });
+});
 app.listen(3000);`;
 
 for (const dialect of testDialects()) {
@@ -117,6 +127,12 @@ for (const dialect of testDialects()) {
       expect(u.cy).not.toHaveProperty('city');
       expect(u.count).toBe(2);
       expect(u.dup).toMatch(/^E11000 duplicate key error/);
+    });
+
+    it('matches RegExp literals in filters as Mongo does, and refuses a pattern that can take exponential time', async () => {
+      const r = await t.request('beta', 'POST', '/regex');
+      expect(r.status, r.body).toBe(200);
+      expect(r.json()).toEqual({ gmail: ['ann@gmail.com'], yahooOrAnn: 3, deleted: 2, left: 1, slow: expect.stringMatching(/exponential time/) });
     });
 
     it('resets a workspace database: tables and collections gone, the other untouched', async () => {

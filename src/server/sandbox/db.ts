@@ -8,6 +8,7 @@ import { pgExplain, pgRows, pgSchema } from '../explorer/postgres.ts';
 import { sqliteExplain, sqliteRows, sqliteSchema } from '../explorer/sqlite.ts';
 import type { DbSchema, Explained, RowsPage, RowsRequest } from '../explorer/types.ts';
 import { isInterrupted, limitStatements } from '../db/statement-deadline.ts';
+import { reviveFilter } from './filters.ts';
 import { hasNumberedPlaceholders, numberPlaceholders } from './placeholders.ts';
 import type { SqlResult } from './types.ts';
 
@@ -469,7 +470,7 @@ class Documents {
   }
 
   private select(docs: Doc[], filter: unknown, options: { projection?: unknown; sort?: unknown; skip?: unknown; limit?: unknown }) {
-    let cursor = mingoFind(docs, (isPlainObject(filter) ? filter : {}) as Doc, isPlainObject(options.projection) ? (options.projection as Doc) : undefined);
+    let cursor = mingoFind(docs, (isPlainObject(filter) ? reviveFilter(filter) : {}) as Doc, isPlainObject(options.projection) ? (options.projection as Doc) : undefined);
     if (isPlainObject(options.sort)) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
     if (typeof options.skip === 'number' && options.skip > 0) cursor = cursor.skip(options.skip);
     if (typeof options.limit === 'number' && options.limit > 0) cursor = cursor.limit(options.limit);
@@ -479,7 +480,7 @@ class Documents {
   private async applyUpdate(collection: string, filter: unknown, update: unknown, options: Doc, many: boolean) {
     if (!isPlainObject(update) || !hasOperators(update)) throw new Error('Update document requires atomic operators (like $set)');
     const docs = await this.all(collection);
-    const query = new Query((isPlainObject(filter) ? filter : {}) as Doc);
+    const query = new Query((isPlainObject(filter) ? reviveFilter(filter) : {}) as Doc);
     const matched = docs.filter((d) => query.test(d));
     const targets = many ? matched : matched.slice(0, 1);
     let modified = 0;

@@ -251,6 +251,17 @@
     // Dates become ISO strings, undefined becomes null: what drivers do with them.
     return JSON.parse(JSON.stringify(value === undefined ? null : value, (k, v) => (v === undefined ? null : v)));
   }
+  // JSON has no RegExp (it writes {}, which matches everything): a filter's RegExps travel as
+  // { $labRegExp: [source, flags] } and the host makes them RegExps again (filters.ts).
+  function filterArg(value, depth) {
+    if (value instanceof RegExp) return { $labRegExp: [value.source, value.flags] };
+    if (!value || typeof value !== 'object' || value instanceof Date) return value;
+    if ((depth || 0) > 32) throw new TypeError('The query filter is nested too deeply');
+    if (Array.isArray(value)) return value.map((v) => filterArg(v, (depth || 0) + 1));
+    const out = {};
+    for (const key of Object.keys(value)) out[key] = filterArg(value[key], (depth || 0) + 1);
+    return out;
+  }
   class Cursor {
     constructor(collection, filter, options) {
       this._c = collection;
@@ -274,14 +285,14 @@
       collectionName: name,
       insertOne: (doc) => op('insertOne', { doc }),
       insertMany: (docs) => op('insertMany', { docs }),
-      find: (filter, options) => new Cursor(name, plainArgs(filter || {}), plainArgs(options || {})),
-      findOne: (filter, options) => op('findOne', { filter: filter || {}, options: options || {} }),
-      updateOne: (filter, update, options) => op('updateOne', { filter, update, options: options || {} }),
-      updateMany: (filter, update, options) => op('updateMany', { filter, update, options: options || {} }),
-      replaceOne: (filter, doc, options) => op('replaceOne', { filter, doc, options: options || {} }),
-      deleteOne: (filter) => op('deleteOne', { filter: filter || {} }),
-      deleteMany: (filter) => op('deleteMany', { filter: filter || {} }),
-      countDocuments: (filter) => op('count', { filter: filter || {} }),
+      find: (filter, options) => new Cursor(name, plainArgs(filterArg(filter || {})), plainArgs(options || {})),
+      findOne: (filter, options) => op('findOne', { filter: filterArg(filter || {}), options: options || {} }),
+      updateOne: (filter, update, options) => op('updateOne', { filter: filterArg(filter), update, options: options || {} }),
+      updateMany: (filter, update, options) => op('updateMany', { filter: filterArg(filter), update, options: options || {} }),
+      replaceOne: (filter, doc, options) => op('replaceOne', { filter: filterArg(filter), doc, options: options || {} }),
+      deleteOne: (filter) => op('deleteOne', { filter: filterArg(filter || {}) }),
+      deleteMany: (filter) => op('deleteMany', { filter: filterArg(filter || {}) }),
+      countDocuments: (filter) => op('count', { filter: filterArg(filter || {}) }),
       drop: () => op('drop', {}),
     });
   }
