@@ -98,6 +98,41 @@ app.listen(3000, () => console.log("started"));
     expect((await t.request('ex', 'GET', '/api/books/7')).json()).toEqual({ one: '7', path: '/7' });
   });
 
+  it("skips to the next route on next('route'), runs router.param once per value, and redirects 'back'", async () => {
+    const more = `const express = require("express");
+const app = express();
+const seen = [];
+app.param("id", (req, res, next, id) => { seen.push(id); if (id === "0") return next(new Error("no zero")); req.item = { id: Number(id) }; next(); });
+app.get("/skip/:id", (req, res, next) => (req.params.id === "7" ? next("route") : next()), (req, res) => res.json({ first: req.item }));
+app.get("/skip/:id", (req, res) => res.json({ second: req.item, seen }));
+app.get("/back", (req, res) => res.redirect("back"));
+app.use((err, req, res, next) => res.status(400).json({ error: err.message }));
+app.listen(3000);`;
+    expect(await t.load('routes', more)).toMatchObject({ ok: true });
+    expect((await t.request('routes', 'GET', '/skip/3')).json()).toEqual({ first: { id: 3 } });
+    expect((await t.request('routes', 'GET', '/skip/7')).json()).toEqual({ second: { id: 7 }, seen: ['3', '7'] });
+    expect((await t.request('routes', 'GET', '/skip/0')).json()).toEqual({ error: 'no zero' });
+    expect((await t.request('routes', 'GET', '/back', { headers: { referer: '/sandbox/routes/skip/3' } })).headers.location).toBe('/sandbox/routes/skip/3');
+    expect((await t.request('routes', 'GET', '/back')).headers.location).toBe('/');
+  });
+
+  it('serves an Express app passed to http.createServer, with its 404 and error handling', async () => {
+    const wrapped = `const express = require("express");
+const http = require("http");
+const app = express();
+app.use(express.json());
+app.post("/echo", (req, res) => res.json(req.body));
+app.use((err, req, res, next) => res.status(err.status || 500).json({ error: err.type || err.message }));
+http.createServer(app).listen(3000);`;
+    expect(await t.load('wrapped', wrapped)).toMatchObject({ ok: true, routes: [{ method: 'POST', path: '/echo' }] });
+    expect((await t.request('wrapped', 'POST', '/echo', { body: { a: 1 } })).json()).toEqual({ a: 1 });
+    const missing = await t.request('wrapped', 'GET', '/nope');
+    expect(missing.status).toBe(404);
+    const bad = await t.request('wrapped', 'POST', '/echo', { body: '{oops', headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toEqual({ error: 'entity.parse.failed' });
+  });
+
   it('sends next(err) to error middleware, and others to the default handler', async () => {
     expect((await t.request('ex', 'GET', '/fail')).json()).toEqual({ handled: 'went wrong' });
     const teapot = await t.request('ex', 'GET', '/teapot');

@@ -419,8 +419,11 @@
       checkHandlers(handlers, 'app.' + (method || 'all') + '()');
       if (handlers.length === 0) throw new TypeError('app.' + method + '() requires a callback function');
       const compiled = compilePath(path, true);
-      for (const h of handlers) stack.push({ method, path, compiled, handler: h, route: true });
+      // One route, one id: next('route') skips the rest of its handlers.
+      const routeId = {};
+      for (const h of handlers) stack.push({ method, path, compiled, handler: h, route: true, routeId });
     }
+    const paramHandlers = {};
     for (const m of METHODS) {
       router[m] = function (path, ...handlers) {
         if (m === 'get' && handlers.length === 0 && typeof path === 'string' && this.settings) return this.settings[path];
@@ -444,15 +447,42 @@
       }
       return route;
     };
-    router.param = function () { return this; };
+    router.param = function (name, fn) {
+      if (typeof fn !== 'function') throw new TypeError('router.param(name, fn): fn must be a function, got ' + typeof fn);
+      (paramHandlers[name] = paramHandlers[name] || []).push(fn);
+      return this;
+    };
+    // Express runs a param's callbacks once per request and value, before the first route that has it.
+    function runParams(req, res, params, done) {
+      const seen = req._paramsSeen || (req._paramsSeen = {});
+      const calls = [];
+      for (const name of Object.keys(params)) {
+        if (!paramHandlers[name] || (Object.prototype.hasOwnProperty.call(seen, name) && seen[name] === params[name])) continue;
+        seen[name] = params[name];
+        for (const fn of paramHandlers[name]) calls.push([name, fn]);
+      }
+      let i = 0;
+      function step(err) {
+        if (err) return done(err);
+        if (i >= calls.length) return done();
+        const [name, fn] = calls[i++];
+        invoke((q, r, n) => fn(q, r, n, params[name], name), undefined, req, res, step);
+      }
+      step();
+    }
     router.handle = function (req, res, out, initialError) {
       let index = 0;
       const parentUrl = req.url;
       const parentPath = req.path;
       const parentBase = req.baseUrl;
       const parentParams = req.params;
+      let current = null;
       function next(err) {
-        if (err === 'route') err = undefined;
+        let skipRoute = null;
+        if (err === 'route') {
+          err = undefined;
+          skipRoute = current && current.routeId;
+        }
         if (err === 'router') {
           restore();
           return out();
@@ -460,15 +490,21 @@
         if (res._finished) return;
         while (index < stack.length) {
           const layer = stack[index++];
+          if (skipRoute && layer.routeId === skipRoute) continue;
           if (layer.route && layer.method && layer.method !== req.method && !(layer.method === 'GET' && req.method === 'HEAD')) continue;
           const m = matchPath(layer.compiled, parentPath);
           if (!m) continue;
           const isErrorHandler = layer.handler.length === 4;
           if (err ? !isErrorHandler : isErrorHandler) continue;
+          current = layer;
           if (layer.route) {
             restore();
             req.params = Object.assign({}, parentParams, m.params);
             res._matched = true;
+            if (!err && Object.keys(paramHandlers).length > 0) {
+              runParams(req, res, req.params, (e) => (e ? next(e) : invoke(layer.handler, err, req, res, next)));
+              return;
+            }
           } else {
             req.params = Object.assign({}, parentParams, m.params);
             const removed = m.matched === '/' ? '' : m.matched;
@@ -600,7 +636,8 @@
       const server = fakeServer(3000);
       server.listen = function (...args) {
         const { cb } = listenArgs(args);
-        mainApp = { kind: 'http', handler };
+        // http.createServer(app): the Express app itself, with its 404 and error handling.
+        mainApp = isRouter(handler) && handler.settings ? { kind: 'express', app: handler } : { kind: 'http', handler };
         liveMessage();
         if (cb) Promise.resolve().then(() => cb());
         return server;
@@ -829,7 +866,9 @@
     // A root-relative Location ("/login") gets the /sandbox/<id> prefix from the host (sandbox/headers.ts).
     redirect(a, b) {
       const status = typeof a === 'number' ? a : 302;
-      const url = typeof a === 'number' ? b : a;
+      let url = typeof a === 'number' ? b : a;
+      // Express 4's 'back': where the request came from, else the root.
+      if (url === 'back') url = (this.req && (this.req.headers.referer || this.req.headers.referrer)) || '/';
       this.statusCode = status;
       this.setHeader('Location', String(url));
       this.setHeader('Content-Type', 'text/plain; charset=utf-8');
