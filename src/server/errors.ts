@@ -60,7 +60,9 @@ export function problemBody(status: number, detail: string, extra: Partial<Probl
 }
 
 export function sendProblem(reply: FastifyReply, status: number, detail: string, extra: Partial<ProblemBody> = {}) {
-  if (reply.request.trace) reply.request.trace.problem = { status, detail };
+  const trace = reply.request.trace;
+  // The detail may quote the client's URL, and a URL can carry a token.
+  if (trace) trace.problem = { status, detail: trace.redactor.text(detail) };
   return reply
     .code(status)
     .type(PROBLEM_CONTENT_TYPE)
@@ -111,6 +113,9 @@ const FRAMEWORK_ERRORS: Record<string, { type: string; detail: (err: FastifyErro
     detail: () => 'The Content-Type header is not valid.',
   },
 };
+
+/** The most `errors` a validation problem lists. */
+export const MAX_FIELD_ERRORS = 50;
 
 interface AjvError {
   keyword: string;
@@ -195,13 +200,12 @@ export function handleError(error: FastifyError | HttpProblem, request: FastifyR
   }
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation) {
-    const errors = validationErrors(fastifyError.validationContext, fastifyError.validation);
-    recordValidationFailure(request, errors);
-    return sendProblem(reply, 400, 'The request has invalid fields; see errors for each one.', {
-      type: 'validation',
-      title: 'Invalid input',
-      errors,
-    });
+    const all = validationErrors(fastifyError.validationContext, fastifyError.validation);
+    // A body of many thousand bad fields must not get a larger answer than it was.
+    const errors = all.slice(0, MAX_FIELD_ERRORS);
+    recordValidationFailure(request, errors, all.length);
+    const detail = all.length > errors.length ? `The request has ${all.length} invalid fields; errors lists the first ${errors.length}.` : 'The request has invalid fields; see errors for each one.';
+    return sendProblem(reply, 400, detail, { type: 'validation', title: 'Invalid input', errors });
   }
   const known = fastifyError.code ? FRAMEWORK_ERRORS[fastifyError.code] : undefined;
   if (known) {

@@ -261,6 +261,34 @@ app.listen(3000);`;
     expect(kinds(trace).filter((k) => k === 'console').length).toBeGreaterThan(20);
   });
 
+  it('one trace stays small however many invalid fields a body has, and so does the answer', async () => {
+    const body: Record<string, unknown> = { courseId: 'x' };
+    for (let i = 0; i < 5000; i++) body[`field${i}`] = i;
+    const { accessToken } = await registerUser(server);
+    const res = await server.request('POST', '/api/orders', { token: accessToken, body });
+    expect(isProblem(res, 400), res.text).toBe(true);
+    expect(res.body.errors).toHaveLength(50);
+    expect(res.body.detail).toBe('The request has 5001 invalid fields; errors lists the first 50.');
+    const trace = await traceOf(res);
+    const validate = step(trace, 'validate');
+    expect(validate.name).toBe('5001 invalid fields');
+    expect(validate.detail.errors).toHaveLength(20);
+    expect(validate.detail.notShown).toBe(4981);
+    expect(validate.detail.explanation).toMatch(/\(and 5000 more\)/);
+    expect(JSON.stringify(trace).length).toBeLessThan(20_000);
+  });
+
+  it('a token in the URL path stays out of the trace, and out of the explanation that quotes the path', async () => {
+    const token = signToken({ sub: '1', tv: 0, iss: 'backend-lab', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
+    const res = await server.request('GET', `/api/nothing/${token}`);
+    expect(res.status).toBe(404);
+    const trace = await traceOf(res);
+    const text = JSON.stringify(trace);
+    expect(text).not.toContain(token.split('.')[2]);
+    expect(trace.path).toBe('/api/nothing/[redacted]');
+    expect(step(trace, 'response').detail.explanation).toContain('/api/nothing/[redacted]');
+  });
+
   it('ids are unguessable; an unknown id is 404 and a malformed one 400; the trace id of a traceparent is kept', async () => {
     expect(isProblem(await server.request('GET', `/api/traces/${randomBytes(16).toString('hex')}`), 404)).toBe(true);
     expect(isProblem(await server.request('GET', '/api/traces/1'), 400)).toBe(true);

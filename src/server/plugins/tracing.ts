@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import { MemoryTraceStore, RedisTraceStore, type TraceStore } from '../trace/store.ts';
+import { withoutSecretShapes } from '../trace/redact.ts';
 import { continueTrace } from '../trace/traceparent.ts';
 
 declare module 'fastify' {
@@ -69,11 +70,12 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const path = q === -1 ? url : url.slice(0, q);
     if (!isTraced(path)) return done();
     const parent = continueTrace(request.headers.traceparent);
-    const trace = new TraceRecorder(parent.traceId, request.method, path);
+    // A path can carry a secret too (/verify/<token>): it is kept redacted, as everything else.
+    const trace = new TraceRecorder(parent.traceId, request.method, withoutSecretShapes(path));
     request.trace = trace;
     trace.phase.reply = reply;
     reply.header('x-trace-id', trace.id);
-    const detail: Record<string, unknown> = { method: request.method, path };
+    const detail: Record<string, unknown> = { method: request.method, path: trace.path };
     if (q !== -1 && q < url.length - 1) detail.query = trace.redactor.query(url.slice(q + 1));
     detail.headers = trace.redactor.headers(request.headers);
     detail.bodyBytes = Number(request.headers['content-length'] ?? 0);

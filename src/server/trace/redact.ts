@@ -31,6 +31,15 @@ const SECRET_SHAPES = [
 /** Any of the shapes, to test once before replacing each. */
 const SECRET_SHAPE = new RegExp(SECRET_SHAPES.map((r) => r.source).join('|'), 'i');
 
+/** Text with every value shaped like a secret (a JWT, a password hash, one of our tokens) redacted. */
+export function withoutSecretShapes(value: string): string {
+  // The shortest shape (a JWT) is 13 characters; most values are shorter and skip the regexes.
+  if (value.length < 13 || !SECRET_SHAPE.test(value)) return value;
+  let out = value;
+  for (const shape of SECRET_SHAPES) out = out.replace(shape, REDACTED);
+  return out;
+}
+
 export function isSecretName(name: string) {
   return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
 }
@@ -102,10 +111,8 @@ export class Redactor {
   }
 
   text(value: string): string {
-    // The shortest shape (a JWT) is 13 characters; most values are shorter and skip the regexes.
-    if (value.length < 13 && !this.known) return value;
-    let out = value;
-    if (SECRET_SHAPE.test(out)) for (const shape of SECRET_SHAPES) out = out.replace(shape, REDACTED);
+    if (!this.known) return withoutSecretShapes(value);
+    let out = withoutSecretShapes(value);
     if (this.known) for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   }

@@ -38,3 +38,41 @@ describe('MemoryTraceStore', () => {
     expect(store.size).toBe(0);
   });
 });
+
+describe('RedisTraceStore', async () => {
+  const { Redis } = await import('ioredis');
+  const { randomBytes } = await import('node:crypto');
+  const { redisAvailable, REDIS_TEST_URL } = await import('../../../test/helpers/redis.ts');
+  const { RedisTraceStore } = await import('./store.ts');
+  const available = await redisAvailable();
+  const silent = { warn() {} } as never;
+  const trace = (id: string, finishedAt: number) => ({ id, finishedAt, toTrace: () => ({ id, traceId: id, method: 'GET', path: '/api/x', status: 200, durationMs: 1, startedAt: new Date(finishedAt).toISOString(), steps: [] }) });
+
+  it.skipIf(!available)('keeps at most `max` traces in Redis, and counts their age from when the request finished', async () => {
+    const redis = new Redis(REDIS_TEST_URL);
+    const prefix = `test:${randomBytes(6).toString('hex')}:`;
+    const writer = new RedisTraceStore(redis, prefix, { max: 5, ttlMs: 60_000 }, silent);
+    const reader = new RedisTraceStore(redis, prefix, { max: 5, ttlMs: 60_000 }, silent);
+    try {
+      await redis.ping();
+      const now = Date.now();
+      // Finished longer ago than the time to live (it waited out an outage in memory): never written.
+      writer.save(trace('stale', now - 61_000));
+      await writer.flush();
+      for (let i = 0; i < 20; i++) writer.save(trace(`t${i}`, now - 20 + i));
+      await writer.flush();
+      expect(await redis.hlen(`${prefix}traces`)).toBe(5);
+      expect(await redis.zcard(`${prefix}traces:times`)).toBe(5);
+      expect(await redis.hexists(`${prefix}traces`, 'stale')).toBe(0);
+      // Another instance reads what this one wrote: the newest, not the oldest.
+      expect((await reader.get('t19'))?.id).toBe('t19');
+      expect(await reader.get('t0')).toBeUndefined();
+      expect(Number(await redis.zscore(`${prefix}traces:times`, 't19'))).toBe(now - 1);
+    } finally {
+      await writer.close();
+      await reader.close();
+      await redis.del(`${prefix}traces`, `${prefix}traces:times`);
+      redis.disconnect();
+    }
+  });
+});

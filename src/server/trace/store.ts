@@ -134,10 +134,13 @@ export class RedisTraceStore implements TraceStore {
     if (this.queue.length === 0 || this.redis.status !== 'ready') return this.flushing;
     const batch = this.queue;
     this.queue = [];
-    const now = Date.now();
-    const args: (string | number)[] = [this.limits.max, now - this.limits.ttlMs];
-    // JSON only here, in the batch for Redis: the request path never pays for it.
-    for (const trace of batch) args.push(trace.id, now, JSON.stringify(trace.toTrace()));
+    const oldest = Date.now() - this.limits.ttlMs;
+    const args: (string | number)[] = [this.limits.max, oldest];
+    // JSON only here, in the batch for Redis: the request path never pays for it. A trace's age
+    // counts from when its request finished, not from when it reached Redis (it may have waited
+    // out an outage here), and one already too old is not written at all.
+    for (const trace of batch) if (trace.finishedAt > oldest) args.push(trace.id, trace.finishedAt, JSON.stringify(trace.toTrace()));
+    if (args.length === 2) return this.flushing;
     this.flushing = this.flushing
       .then(() => this.redis.eval(SAVE_AND_TRIM, 2, this.hashKey, this.timesKey, ...args))
       .then(
