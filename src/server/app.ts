@@ -26,7 +26,7 @@ import { docs } from './plugins/docs.ts';
 import { rateLimits } from './plugins/rate-limit.ts';
 import { connectRedis } from './plugins/redis.ts';
 import { requestLog } from './plugins/request-log.ts';
-import { security } from './plugins/security.ts';
+import { security, setSecurityHeaders } from './plugins/security.ts';
 import { web } from './plugins/web.ts';
 import { tracing } from './plugins/tracing.ts';
 import { traceRoutes } from './api/traces/routes.ts';
@@ -58,7 +58,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    // A number of proxies: trust that many hops of X-Forwarded-For (Fastify's typings omit the number form).
+    trustProxy: typeof config.trustProxy === 'number' ? ((_address: string, hop: number) => hop < (config.trustProxy as number)) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     // genReqId reads the header itself, so an incoming id is used only when it looks like one.
     requestIdHeader: false,
@@ -70,16 +71,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     // Closing is handled by refuseWhileClosing (problem+json) and the idle sweep in main.ts.
     return503OnClosing: false,
-    frameworkErrors: handleFrameworkError,
+    frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(request, reply);
+      return handleFrameworkError(error, request, reply);
+    },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   useStrictValidation(app);
   useJsonBodies(app);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `There is no ${request.method} ${request.url.split('?')[0]} here. The API is under /api; see /docs.`, { type: 'no-route' }),
-  );
 
   const database = openDatabase(config);
   let redis: Redis | undefined;
@@ -97,10 +98,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     await app.register(db, { db: database });
     await app.register(tracing, { ...config.traces, redis, redisPrefix: config.redisPrefix });
-    // After tracing, so even the answers of an instance shutting down carry a trace id.
-    refuseWhileClosing(app);
     await app.register(security, { corsOrigins: config.corsOrigins });
+    // After tracing and security, so even the answers of an instance shutting down carry a trace
+    // id, a request id and the security headers.
+    refuseWhileClosing(app);
     await app.register(rateLimits, { max: config.rateLimit, redis, redisPrefix: config.redisPrefix });
+    // Unknown paths count against the client's limit too: probing for routes is not free.
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
+      sendProblem(reply, 404, `There is no ${request.method} ${request.url.split('?')[0]} here. The API is under /api; see /docs.`, { type: 'no-route' }),
+    );
     await app.register(auth, { secret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
     await app.register(requestLog);
     await app.register(sandbox, { redis, redisPrefix: config.redisPrefix });

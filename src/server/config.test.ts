@@ -32,4 +32,21 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
     expect(config.trustProxy).toBe('10.0.0.0/8');
   });
+
+  it('names HOST, CORS_ORIGINS and TRUST_PROXY when their values cannot work', () => {
+    let error: unknown;
+    try {
+      loadConfig({ HOST: 'no host!', CORS_ORIGINS: 'http://ok.test, not a url, http://x.test/path', TRUST_PROXY: '10.0.0.0/8, not-an-ip' });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('HOST must be an IP address or a host name');
+    expect(problems).toContain('CORS_ORIGINS must list origins such as http://localhost:5173, separated by commas (got "not a url")');
+    expect(problems).toContain('(got "http://x.test/path")');
+    expect(problems).not.toContain('"http://ok.test"');
+    expect(problems).toContain('TRUST_PROXY must be true, false, a number of proxies, or IP addresses/CIDR ranges separated by commas (got "not-an-ip")');
+    expect(loadConfig({ HOST: '0.0.0.0', TRUST_PROXY: '2' })).toMatchObject({ host: '0.0.0.0', trustProxy: 2 });
+    expect(loadConfig({ HOST: 'lab.example.org', TRUST_PROXY: '::1, 192.168.0.0/16' })).toMatchObject({ host: 'lab.example.org' });
+  });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Everything the server can be told from outside. Built once at start by `loadConfig`. */
@@ -22,7 +23,7 @@ export interface Config {
   redisPrefix: string;
   logLevel: LogLevel;
   corsOrigins: string[];
-  trustProxy: boolean | string;
+  trustProxy: boolean | string | number;
   /** Argon2id hashes computed at once; each holds 19 MiB. */
   maxConcurrentHashes: number;
   sandbox: {
@@ -66,7 +67,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     port: read.int('PORT', 3000, 0, 65535),
-    host: read.string('HOST', '127.0.0.1'),
+    host: read.host('HOST', '127.0.0.1'),
     dataDir: path.resolve(read.string('DATA_DIR', './data')),
     databaseUrl: read.databaseUrl('DATABASE_URL'),
     jwtSecret: read.secret('JWT_SECRET', 32),
@@ -78,7 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: read.redisUrl('REDIS_URL'),
     redisPrefix: read.string('REDIS_PREFIX', 'backend-lab:'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
-    corsOrigins: read.list('CORS_ORIGINS'),
+    corsOrigins: read.origins('CORS_ORIGINS'),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     maxConcurrentHashes: read.int('MAX_CONCURRENT_HASHES', 4, 1, 64),
     sandbox: {
@@ -149,6 +150,32 @@ class EnvReader {
     return raw.split(',').map((s) => s.trim()).filter(Boolean);
   }
 
+  /** Browser origins: scheme, host and port, nothing else (that is what an Origin header holds). */
+  origins(name: string): string[] {
+    const origins = this.list(name);
+    for (const origin of origins) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+        this.problems.push(`${name} must list origins such as http://localhost:5173, separated by commas (got "${origin}")`);
+      }
+    }
+    return origins;
+  }
+
+  /** An address to listen on: an IP address or a host name (0.0.0.0 listens on every interface). */
+  host(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    if (isIP(value) === 0 && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)) {
+      this.problems.push(`${name} must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0 (got "${value}")`);
+    }
+    return value;
+  }
+
   email(name: string, fallback: string): string {
     const value = this.string(name, fallback).toLowerCase();
     if (!/^[^\s@]+@[^\s@]+$/.test(value)) this.problems.push(`${name} must be an email address (got "${value}")`);
@@ -179,11 +206,20 @@ class EnvReader {
     return value;
   }
 
-  trustProxy(name: string): boolean | string {
+  trustProxy(name: string): boolean | string | number {
     const raw = this.optional(name)?.trim();
     if (raw === undefined || raw === 'false') return false;
     if (raw === 'true') return true;
-    // Fastify takes a comma-separated list of trusted addresses/CIDRs.
+    // Fastify takes a comma-separated list of trusted addresses/CIDRs, or a number of hops.
+    if (/^\d+$/.test(raw)) return Number(raw);
+    for (const entry of raw.split(',').map((e) => e.trim())) {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      const maxBits = family === 6 ? 128 : 32;
+      if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+        this.problems.push(`${name} must be true, false, a number of proxies, or IP addresses/CIDR ranges separated by commas (got "${entry}")`);
+      }
+    }
     return raw;
   }
 }

@@ -47,4 +47,44 @@ describe.each(testDialects())('health and framework errors (%s)', (dialect) => {
     expect(res.headers.get('content-security-policy')).toContain("'unsafe-eval'");
     expect(res.headers.get('cache-control')).toContain('immutable');
   });
+
+  it('answers Fastify meets before any hook (a bad URL, an over-long path segment) carry them too', async () => {
+    for (const [p, status] of [['/api/%zz', 400], [`/api/courses/${'9'.repeat(300)}`, 414]] as const) {
+      const res = await server.request('GET', p);
+      expect(isProblem(res, status), res.text).toBe(true);
+      expect(res.headers.get('x-request-id'), p).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), p).toContain("default-src 'self'");
+      expect(res.headers.get('cache-control'), p).toBe('no-store');
+    }
+  });
+
+  it('unknown routes count against the rate limit like any other', async () => {
+    const limited = await startTestServer(dialect, { RATE_LIMIT: '3' });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await limited.request('GET', '/api/no-such-route');
+        expect(res.status).toBe(404);
+        expect(res.headers.get('ratelimit-remaining')).toBe(String(2 - i));
+      }
+      const over = await limited.request('GET', '/nowhere');
+      expect(isProblem(over, 429), over.text).toBe(true);
+      expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('/ready is 503 when the database does not answer', async () => {
+    const broken = await startTestServer(dialect);
+    try {
+      await broken.app.db.close();
+      const res = await broken.request('GET', '/ready');
+      expect(isProblem(res, 503), res.text).toBe(true);
+      expect(res.body.detail).toBe('The database is not answering.');
+      expect((await broken.request('GET', '/health')).status).toBe(200);
+    } finally {
+      await broken.close();
+    }
+  });
 });

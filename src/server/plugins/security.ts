@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 
@@ -30,9 +30,21 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
   return headers;
 }
 
+const HEADERS = helmetHeaders(HELMET_OPTIONS);
+
+/**
+ * The headers every answer carries. Also called for the errors Fastify answers before any hook
+ * runs (a malformed URL, a path segment over the limit), which otherwise went out bare.
+ */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply) {
+  reply.headers(HEADERS);
+  reply.header('x-request-id', request.id);
+  // API answers are per user: no shared cache may keep them.
+  if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+}
+
 /** Security headers on every response, CORS only for the origins configured, and the request id echoed. */
 async function securityPlugin(app: FastifyInstance, options: { corsOrigins: string[] }) {
-  const headers = helmetHeaders(HELMET_OPTIONS);
   if (options.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.corsOrigins,
@@ -42,10 +54,7 @@ async function securityPlugin(app: FastifyInstance, options: { corsOrigins: stri
   }
   // Set first, so a route that needs its own value (the script worker's CSP, a cache policy) replaces it.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers);
-    reply.header('x-request-id', request.id);
-    // API answers are per user: no shared cache may keep them.
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    setSecurityHeaders(request, reply);
     done();
   });
 }

@@ -71,7 +71,7 @@ export async function logIn(request: FastifyRequest, input: { email: string; pas
 function tooManyFailures(retryAfterSeconds: number) {
   return new HttpProblem(
     429,
-    `Too many failed logins for this account. Try again in ${retryAfterSeconds} s, or reset your password.`,
+    `Too many failed logins for this account. Try again in ${retryAfterSeconds} s; other accounts are not affected.`,
     { type: 'too-many-failed-logins', headers: { 'retry-after': String(retryAfterSeconds) } },
   );
 }
