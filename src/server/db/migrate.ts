@@ -2,12 +2,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './connection.ts';
 import { initial } from './migrations/001_initial.ts';
 import { workspaces } from './migrations/002_workspaces.ts';
+import { listIndexes } from './migrations/003_list_indexes.ts';
 
 /** Migrations in order. Names sort by their prefix; never rename or edit one that has shipped. */
 function migrations(dialect: Db['dialect']): Record<string, Migration> {
   return {
     '001_initial': initial(dialect),
     '002_workspaces': workspaces(dialect),
+    '003_list_indexes': listIndexes(),
   };
 }
 
