@@ -48,9 +48,15 @@ describe.each(testDialects())('health and framework errors (%s)', (dialect) => {
     expect(res.headers.get('cache-control')).toContain('immutable');
   });
 
-  it('answers Fastify meets before any hook (a bad URL, an over-long path segment) carry them too', async () => {
-    for (const [p, status] of [['/api/%zz', 400], [`/api/courses/${'9'.repeat(300)}`, 414]] as const) {
-      const res = await server.request('GET', p);
+  it('answers Fastify gives before any hook (a bad URL, an over-long path segment) carry them too, as do 413 and 415', async () => {
+    const cases = [
+      ['GET', '/api/%zz', 400, undefined],
+      ['GET', `/api/courses/${'9'.repeat(300)}`, 414, undefined],
+      ['POST', '/api/auth/login', 415, { rawBody: 'email=a', headers: { 'content-type': 'text/plain' } }],
+      ['POST', '/api/auth/login', 413, { rawBody: JSON.stringify({ email: 'x'.repeat(1100 * 1024) }), headers: { 'content-type': 'application/json' } }],
+    ] as const;
+    for (const [method, p, status, options] of cases) {
+      const res = await server.request(method, p, options);
       expect(isProblem(res, status), res.text).toBe(true);
       expect(res.headers.get('x-request-id'), p).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
@@ -70,6 +76,8 @@ describe.each(testDialects())('health and framework errors (%s)', (dialect) => {
       const over = await limited.request('GET', '/nowhere');
       expect(isProblem(over, 429), over.text).toBe(true);
       expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(over.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(over.headers.get('x-content-type-options')).toBe('nosniff');
     } finally {
       await limited.close();
     }
