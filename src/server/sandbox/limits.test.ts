@@ -172,12 +172,37 @@ describe('limits', () => {
       expect(r.status).toBe(504);
       expect(r.json().detail).toMatch(/^GET \/fill ran for more than 100 ms/);
       expect(Date.now() - started).toBeLessThan(700);
-      // The neighbour went with the thread: the log says which thread, why, and how many.
-      expect(warnings).toEqual([{
-        fields: { worker: 0, reason: 'it did not answer for more than 300 ms', workspaces: 2, openRequests: 1 },
-        message: 'sandbox worker 0 replaced (it did not answer for more than 300 ms): its 2 loaded workspaces start again on their next request',
-      }]);
+      // The neighbour went with the thread: the log says which thread, why, and how many; and the
+      // workspace that stalled it moves to the quarantine thread.
+      expect(warnings).toEqual([
+        {
+          fields: { worker: 0, reason: 'it did not answer for more than 300 ms', workspaces: 2, openRequests: 1 },
+          message: 'sandbox worker 0 replaced (it did not answer for more than 300 ms): its 2 loaded workspaces start again on their next request',
+        },
+        {
+          fields: { workspace: 'b', minutes: 10 },
+          message: 'sandbox workspace b stalled worker 0: it runs on the quarantine thread for the next 10 minutes, away from other workspaces',
+        },
+      ]);
       // A fresh worker loads the workspace again from the source the caller passes.
+      expect((await big.request('b', 'GET', '/ok')).json()).toEqual({ ok: true });
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('a workspace that stalled its thread once runs apart afterwards: its next stall costs the neighbours nothing', async () => {
+    const big = testSandbox({ workers: 1, timeoutMs: 100, memoryMb: 512, workerMemoryMb: 2048, stuckMarginMs: 200 });
+    try {
+      await big.load('b', app.replace('1e8', '3e7'));
+      await big.load('counter', 'let n = 0; require("express")().get("/", (q, s) => s.json(++n)).listen(1);');
+      expect((await big.request('counter', 'GET', '/')).json()).toBe(1);
+      expect((await big.request('b', 'GET', '/fill')).status).toBe(504);
+      // The first stall took the neighbour's state with the thread.
+      expect((await big.request('counter', 'GET', '/')).json()).toBe(1);
+      expect((await big.request('counter', 'GET', '/')).json()).toBe(2);
+      expect((await big.request('b', 'GET', '/fill')).status).toBe(504);
+      expect((await big.request('counter', 'GET', '/')).json()).toBe(3);
       expect((await big.request('b', 'GET', '/ok')).json()).toEqual({ ok: true });
     } finally {
       await big.close();

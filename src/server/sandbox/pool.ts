@@ -11,7 +11,8 @@ import type { LoadResult, LogLine, SandboxOptions, SandboxRequest, SandboxRespon
  * loops itself (interrupt handler), but a built-in that cannot be interrupted or a runaway SQLite
  * statement blocks the thread, so a worker that does not answer a ping in time is terminated, its
  * open requests answered, and a fresh worker started; workspaces reload on demand from the
- * `source` the caller passes.
+ * `source` the caller passes. The workspace that stalled it then runs on a quarantine thread for a
+ * while, so doing it again does not cost its former neighbours their state.
  */
 
 export interface Sandbox {
@@ -39,6 +40,12 @@ export interface Sandbox {
 }
 
 const DEFAULTS = { workers: 2, timeoutMs: 1000, memoryMb: 64, idleMs: 10 * 60_000 };
+/**
+ * How long a workspace that stalled its thread runs on a thread of its own kind. A stall costs
+ * every workspace on the thread its state; the second one, and every one after, costs only the
+ * workspaces that stalled too.
+ */
+const QUARANTINE_MS = 10 * 60_000;
 /** How long past the time limit a worker may stay silent before it is considered stuck. */
 const STUCK_MARGIN_MS = 1500;
 const PING_EVERY_MS = 100;
@@ -186,15 +193,25 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const stuckMs = timeoutMs + (options.stuckMarginMs ?? STUCK_MARGIN_MS);
   // Replaced when 3/4 full: WASM memory never shrinks, a fresh worker starts small again.
   const workerMemoryBytes = config.workerMemoryMb * 1024 * 1024 * 0.75;
-  const slots: (Slot | null)[] = Array.from({ length: workers }, () => null);
+  // One slot per worker, and one more for quarantined workspaces (started only when needed).
+  const slots: (Slot | null)[] = Array.from({ length: workers + 1 }, () => null);
+  const quarantined = new Map<string, number>();
   const draining = new Set<Slot>();
   const listeners = new Set<(line: LogLine) => void>();
   const admission = new Admission(timeoutMs);
   let nextId = 1;
   let closed = false;
 
+  function inQuarantine(workspaceId: string) {
+    const until = quarantined.get(workspaceId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    quarantined.delete(workspaceId);
+    return false;
+  }
+
   function slotFor(workspaceId: string, spawn: boolean): Slot | null {
-    const index = workerIndex(workspaceId, workers);
+    const index = inQuarantine(workspaceId) ? workers : workerIndex(workspaceId, workers);
     let slot = slots[index] ?? null;
     if (!slot && spawn) {
       slot = new Slot(index, config, receive, exited);
@@ -265,6 +282,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     if (slot.dead) return;
     logReplaced(slot, reason);
     const stuckId = slot.runningId();
+    const culprit = slot.pending.get(stuckId)?.message.workspaceId;
+    if (culprit !== undefined && slot.index !== workers) {
+      if (quarantined.size >= 10_000) quarantined.clear();
+      quarantined.set(culprit, Date.now() + QUARANTINE_MS);
+      options.log?.warn({ workspace: culprit, minutes: QUARANTINE_MS / 60_000 }, `sandbox workspace ${culprit} stalled worker ${slot.index}: it runs on the quarantine thread for the next ${QUARANTINE_MS / 60_000} minutes, away from other workspaces`);
+    }
     slot.dead = true;
     draining.delete(slot);
     const index = slots.indexOf(slot);
