@@ -48,7 +48,7 @@ describe('escape attempts', () => {
     const j = r.json() as Record<string, unknown>;
     expect(j.sameGlobal).toBe(true);
     // Our stub: no pid, no versions, no binding, an empty env.
-    expect(j.processKeys).toEqual(['argv', 'cwd', 'env', 'exit', 'nextTick', 'on', 'platform']);
+    expect(j.processKeys).toEqual(['argv', 'cwd', 'env', 'exit', 'hrtime', 'memoryUsage', 'nextTick', 'on', 'platform', 'uptime']);
     expect(j.env).toEqual({});
     expect(j.hasBinding).toBe('undefined');
     expect(j.requireFs).toMatch(/is not available in the Backend Lab sandbox/);

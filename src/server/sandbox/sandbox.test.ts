@@ -288,6 +288,14 @@ describe('load errors', () => {
     }
   });
 
+  it('has process.uptime and hrtime for health routes, and says why memoryUsage is missing', async () => {
+    const source = 'require("express")().get("/", (q, s) => { let memory; try { process.memoryUsage(); } catch (e) { memory = e.message; } const t = process.hrtime(); s.json({ up: process.uptime(), hr: process.hrtime(t).length, big: typeof process.hrtime.bigint(), memory }); }).listen(1);';
+    expect(await t.load('proc', source)).toMatchObject({ ok: true });
+    const body = (await t.request('proc', 'GET', '/')).json();
+    expect(body).toMatchObject({ hr: 2, big: 'bigint', memory: expect.stringMatching(/^process\.memoryUsage\(\) is not available/) });
+    expect(body.up).toBeGreaterThanOrEqual(0);
+  });
+
   it('says why fetch and friends are missing, at load and in a request', async () => {
     const r = await t.load('bad', 'const x = 1;\nfetch("https://example.com");');
     expect(r).toEqual({ ok: false, errors: [{ line: 2, column: expect.any(Number), message: expect.stringMatching(/^Error: fetch is not available in the Backend Lab sandbox: your code has no network access/) }] });

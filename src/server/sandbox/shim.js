@@ -662,6 +662,7 @@
     throw new Error('Module "' + name + '" is not available in the Backend Lab sandbox. Available: express, http, jsonwebtoken, bcrypt.');
   }
   const module = { exports: {} };
+  const loadedAt = Date.now();
   const processStub = Object.freeze({
     env: Object.freeze({}),
     argv: Object.freeze([]),
@@ -670,6 +671,18 @@
     exit() { throw new Error('process.exit() is not available in the Backend Lab sandbox'); },
     on() { return processStub; },
     cwd() { return '/'; },
+    // Health routes in tutorials report these: uptime is real (since the code loaded), memory is not kept per app.
+    uptime() { return (Date.now() - loadedAt) / 1000; },
+    hrtime: Object.assign((previous) => {
+      const ns = BigInt(Date.now()) * 1000000n;
+      const now = [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+      if (!Array.isArray(previous)) return now;
+      let seconds = now[0] - previous[0];
+      let nanos = now[1] - previous[1];
+      if (nanos < 0) { seconds -= 1; nanos += 1e9; }
+      return [seconds, nanos];
+    }, { bigint: () => BigInt(Date.now()) * 1000000n }),
+    memoryUsage() { throw new Error('process.memoryUsage() is not available in the Backend Lab sandbox: workspaces share their thread, so there is no memory figure of your app alone'); },
   });
 
   // ---- one request ----------------------------------------------------------------------------
