@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.ts';
+import { type BuildOptions, buildApp } from '../../src/server/app.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './databases.ts';
 
@@ -34,7 +34,7 @@ export interface TestResponse {
  * Starts the real server on an ephemeral port over a fresh database. Limits default high so a
  * suite can make many calls; tests of the limits pass their own.
  */
-export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}, existing?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}, existing?: TestDatabase, build: BuildOptions = {}): Promise<TestServer> {
   const database = existing ?? (await createTestDatabase(dialect));
   const config = loadConfig({
     DATA_DIR: database.dataDir,
@@ -49,7 +49,7 @@ export async function startTestServer(dialect: TestDialect, env: Record<string, 
     PORT: '0',
     ...env,
   });
-  const app = await buildApp(config);
+  const app = await buildApp(config, build);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   return {

@@ -342,6 +342,37 @@ describe('trace limits', () => {
     }
   }, 60_000);
 
+  it('a route of the API that throws: an error step with the message redacted and no stack; the client gets a clean 500', async () => {
+    const token = signToken({ sub: '1' });
+    const server = await startTestServer('sqlite', {}, undefined, {
+      extraApiRoutes: async (api) => {
+        api.get('/boom', async () => {
+          throw new TypeError(`could not read the session ${token}`);
+        });
+      },
+    });
+    try {
+      const res = await server.request('GET', '/api/boom');
+      expect(isProblem(res, 500), res.text).toBe(true);
+      expect(res.text).not.toContain('TypeError');
+      expect(res.text).not.toContain(token);
+      const id = res.headers.get('x-trace-id');
+      let trace: Trace | undefined;
+      for (let i = 0; i < 20 && !trace; i++) {
+        const got = await server.request('GET', `/api/traces/${id}`);
+        if (got.status === 200) trace = got.body as Trace;
+        else await new Promise((r) => setTimeout(r, 25));
+      }
+      const error = trace!.steps.find((s) => s.kind === 'error')!;
+      expect(error).toMatchObject({ outcome: 'error', name: 'TypeError: could not read the session [redacted]', detail: { name: 'TypeError', message: 'could not read the session [redacted]' } });
+      expect(JSON.stringify(trace)).not.toContain(token);
+      expect(JSON.stringify(error.detail)).not.toMatch(/\bat .*\.ts:\d+/);
+      expect(trace!.steps.find((s) => s.kind === 'response')!.outcome).toBe('error');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('TRACES=off sends no X-Trace-Id', async () => {
     const server = await startTestServer('sqlite', { TRACES: 'off' });
     try {
