@@ -162,7 +162,7 @@ for (const dialect of testDialects()) {
 
     if (dialect === 'sqlite') {
       it('refuses statements that reach outside the workspace file', async () => {
-        for (const sql of ["ATTACH DATABASE '/tmp/other.sqlite' AS other", "VACUUM INTO '/tmp/copy.sqlite'", 'PRAGMA max_page_count = 100000000', '/* x */ attach \'x\' as y']) {
+        for (const sql of ["ATTACH DATABASE '/tmp/other.sqlite' AS other", "VACUUM INTO '/tmp/copy.sqlite'", 'PRAGMA max_page_count = 100000000', '/* x */ attach \'x\' as y', 'PRAGMA database_list', 'SELECT file FROM pragma_database_list']) {
           await expect(t.sandbox.sql('alpha', sql, [])).rejects.toThrow(/not available|cannot be changed/);
         }
         expect(await t.sandbox.sql('alpha', 'PRAGMA table_info(users)', [])).toMatchObject({ columns: expect.arrayContaining(['name']) });

@@ -97,6 +97,8 @@ export function refuseSqlite(sql: string) {
     throw new Error(`${first} is not available in the Backend Lab: each workspace has exactly one database`);
   }
   if (first === 'VACUUM' && /\binto\b/i.test(sql)) throw new Error('VACUUM INTO is not available in the Backend Lab');
+  // The pragma and its table-valued form name the database file, a path on the server.
+  if (/database_list/i.test(sql)) throw new Error('PRAGMA database_list is not available in the Backend Lab: it shows where the server keeps its files');
   if (first === 'PRAGMA') {
     const name = (words[1] ?? '').toUpperCase();
     const hasValue = /^\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)*pragma\s+[\w.]+\s*[=(]/i.test(sql);
