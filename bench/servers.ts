@@ -34,24 +34,21 @@ export async function startOurs(env: Record<string, string>): Promise<Running> {
   return { url, child };
 }
 
-export async function startLimit(sqliteFile: string, secret: string): Promise<Running> {
+/** The limit (limit-server.ts) or the floor (floor-server.ts) over the same SQLite file and secret. */
+async function startBaseline(script: string, sqliteFile: string, secret: string): Promise<Running> {
   const port = await freePort();
-  const child = fork(path.join(ROOT, 'bench/limit-server.ts'), [sqliteFile, String(port), secret], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(path.join(ROOT, 'bench', script), [sqliteFile, String(port), secret], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/api/courses?limit=20`, child);
   return { url, child };
 }
 
-/** The floor: Fastify with only the parts the API must have, over the limit's own statements (floor-server.ts). */
-export async function startFloor(sqliteFile: string, secret: string): Promise<Running> {
-  const port = await freePort();
-  const child = fork(path.join(ROOT, 'bench/floor-server.ts'), [sqliteFile, String(port), secret], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/api/courses?limit=20`, child);
-  return { url, child };
-}
+/** The limit: node:http and the same statements, nothing else. */
+export const startLimit = (sqliteFile: string, secret: string) => startBaseline('limit-server.ts', sqliteFile, secret);
+
+/** The floor: Fastify with only the parts the API must have, over the limit's own statements. */
+export const startFloor = (sqliteFile: string, secret: string) => startBaseline('floor-server.ts', sqliteFile, secret);
 
 /** json-server 0.17, the fake REST API many courses use, over the same 20 courses. */
 export async function startJsonServer(dir: string, courses: unknown[]): Promise<Running> {
