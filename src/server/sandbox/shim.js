@@ -59,6 +59,10 @@
     const m = /app\.js:(\d+)/.exec(stack);
     return m ? Number(m[1]) : undefined;
   }
+  /** A stack as the learner should read it: their own frames, not the lab's shim (express, next, dispatch). */
+  function learnerStack(stack) {
+    return String(stack).split('\n').filter((frame) => frame.trim() !== '' && frame.indexOf('lab-shim.js') < 0).join('\n');
+  }
   function isOutOfMemory(err) {
     return !!err && err.message === 'out of memory';
   }
@@ -69,7 +73,7 @@
     if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
     if (typeof value === 'symbol') return value.toString();
     if (typeof value === 'function') return '[Function: ' + (value.name || 'anonymous') + ']';
-    if (value instanceof Error) return value.stack ? value.name + ': ' + value.message + '\n' + value.stack.replace(/\n$/, '') : value.name + ': ' + value.message;
+    if (value instanceof Error) return learnerStack(value.stack || '') ? value.name + ': ' + value.message + '\n' + learnerStack(value.stack) : value.name + ': ' + value.message;
     if (seen.indexOf(value) >= 0) return '[Circular]';
     if (depth > 3) return Array.isArray(value) ? '[Array]' : '[Object]';
     seen.push(value);
@@ -130,7 +134,7 @@
   function reportError(err, what) {
     if (isOutOfMemory(err)) call('oom', null);
     const line = lineOf(err);
-    log('error', what + ': ' + (err && err.stack ? String(err.name) + ': ' + err.message + '\n' + err.stack : String(err)), line);
+    log('error', what + ': ' + (err && err.stack ? String(err.name) + ': ' + err.message + '\n' + learnerStack(err.stack) : String(err)), line);
   }
 
   // ---- jsonwebtoken ---------------------------------------------------------------------------
@@ -985,7 +989,7 @@
       const name = isError ? String(err.name || 'Error') : 'Thrown value';
       const text = isError ? String(err.message) : inspect(err, 1, []);
       const message = name + ': ' + text;
-      log('error', req.method + ' ' + req.originalUrl + ' failed: ' + (err && err.stack ? message + '\n' + err.stack : message), line);
+      log('error', req.method + ' ' + req.originalUrl + ' failed: ' + (err && err.stack ? message + '\n' + learnerStack(err.stack) : message), line);
       // The request's trace gets an error step: the name, message and line, not the stack.
       call('thrown', { name, message: text, line });
       const where = line ? ' (line ' + line + ' of your code)' : '';

@@ -31,6 +31,15 @@ describe('journey wording', () => {
     expect(formatMs(Number.NaN)).toBe('? ms');
   });
 
+  it("a console.error line is not where the request failed, and is not explained twice", () => {
+    const logged = step('console', 'error', { level: 'error', message: 'Error: boom\n    at handler (app.js:12)' });
+    const failed = step('error', 'error', { name: 'Error', message: 'boom' });
+    const t = trace(500, [step('receive', 'ok'), logged, failed, step('response', 'error')]);
+    expect(refusingStep(t)).toBe(failed);
+    expect(stepExplanation(logged)).toBeUndefined();
+    expect(journeySummary(t)).toBe('500 — failed at error: Error: boom');
+  });
+
   it('says how long ago in a unit a person uses', () => {
     expect(formatAgo(1)).toBe('1 second');
     expect(formatAgo(42)).toBe('42 seconds');

@@ -29,7 +29,8 @@ const number = (value: unknown): number | undefined => (typeof value === 'number
 
 /** The step that stopped the request: the first one denied, else the first that failed. */
 export function refusingStep(trace: Trace): TraceStep | undefined {
-  return trace.steps.find((s) => s.outcome === 'denied') ?? trace.steps.find((s) => s.outcome === 'error');
+  // A console.error line is the app speaking, not a step that failed; the error step says what did.
+  return trace.steps.find((s) => s.outcome === 'denied') ?? trace.steps.find((s) => s.outcome === 'error' && s.kind !== 'console');
 }
 
 /**
@@ -65,6 +66,9 @@ export function stepExplanation(step: TraceStep): string | undefined {
       return text(d.error) ?? 'the database refused the statement';
     case 'error':
       return text(d.message) ? `${text(d.name) ?? 'Error'}: ${String(d.message)}` : undefined;
+    case 'console':
+      // The line itself is shown in full below the step.
+      return undefined;
     default:
       return text(d.reason) ?? text(d.message) ?? text(d.error);
   }
