@@ -40,6 +40,10 @@ export function App() {
 
   return (
     <div className="app">
+      {/* Read out with every editable code editor: Tab indents there, so leaving it takes Escape first. */}
+      <p id="editor-keys-help" className="visually-hidden">
+        Tab indents. To leave the editor with the keyboard, press Escape, then Tab.
+      </p>
       <header className="topbar">
         <h1>Backend Lab</h1>
         <nav aria-label="Lab views" className="views">

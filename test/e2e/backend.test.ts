@@ -31,6 +31,36 @@ describe('your backend in the lab', () => {
 
     await page.getByRole('button', { name: 'Your backend' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Server console' }).textContent()).toContain('greeting ada');
+    // Coming back, the deploy is still described and its routes are still there to try.
+    expect(await page.getByRole('status').filter({ hasText: /Deployed: 1 route/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Try GET /greet/:name in the client' }).count()).toBe(1);
+  });
+
+  it('marks a syntax error while typing, and a marker from a deploy moves with the edits', async () => {
+    const editor = page.getByRole('textbox', { name: 'Backend code' });
+    await editor.fill('const app = require("express")();\napp.get("/x", (req, res) => {\n  res.json({ x: 1 }\n});\n');
+    // Not deployed: the editor's own check marks it.
+    await expect.poll(() => page.locator('.cm-lint-marker-error').count()).toBeGreaterThan(0);
+    await editor.fill('const app = require("express")();\napp.get("/x", (req, res) => res.json({ x: 1 }));\nconst broken = undefinedThing.field;\n');
+    await expect.poll(() => page.locator('.cm-lint-marker-error').count()).toBe(0);
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Code errors' }).textContent()).toMatch(/Line 3/);
+    const markedLine = () => page.locator('.cm-line:has(.cm-lintRange-error)').first().textContent();
+    await expect.poll(markedLine).toContain('undefinedThing');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('// one\n// two\n');
+    await expect.poll(markedLine).toContain('undefinedThing');
+    expect(await page.getByText('These errors are from the last deploy; the code has changed since.').count()).toBe(1);
+  });
+
+  it('fits an 800-pixel-wide window: the code view and the database tab scroll inside, not the page', async () => {
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.getByRole('tab', { name: 'Database' }).click();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await expect.poll(overflow).toBeLessThanOrEqual(0);
+    await page.getByRole('tab', { name: 'SQL console' }).click();
+    expect(await overflow()).toBeLessThanOrEqual(0);
   });
 
   it('shows a syntax error at its line and does not deploy it', async () => {

@@ -191,8 +191,13 @@ describe('the lab page', () => {
     await body.locator('.cm-var', { hasText: '{{limit}}' }).hover();
     await expect.poll(() => page.locator('.cm-tooltip-hover').textContent()).toBe('limit = 4');
     expect(await body.locator('.cm-var-unknown').textContent()).toBe('{{nobody}}');
-    const described = async (field: Locator) => page.locator(`[id="${await field.getAttribute('aria-describedby')}"]`).textContent();
+    // aria-describedby is a list of ids (an editor also points at the note on leaving it with Tab).
+    const described = async (field: Locator) => {
+      const ids = (await field.getAttribute('aria-describedby'))!.split(' ');
+      return (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))).join(' ');
+    };
     expect(await described(body)).toContain('Not defined: {{nobody}}');
+    expect(await described(body)).toContain('press Escape, then Tab');
 
     await page.getByRole('radio', { name: 'form-urlencoded' }).check();
     const form = page.getByRole('table', { name: 'Form field' });

@@ -2,9 +2,9 @@ import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
-import { bracketMatching, foldGutter, foldKeymap, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { bracketMatching, ensureSyntaxTree, foldGutter, foldKeymap, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { type Diagnostic, linter, lintGutter, setDiagnostics } from '@codemirror/lint';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { useEffect, useRef } from 'react';
@@ -28,6 +28,47 @@ const theme = EditorView.theme({
   '.cm-activeLine': { backgroundColor: 'transparent' },
   '.cm-cursor': { borderLeftColor: 'var(--text)' },
 });
+
+/**
+ * Problems only running the code can show (a deploy's load errors), given as `diagnostics`. They
+ * move with the edits, as the text under them moves, until the next set replaces them.
+ */
+const setGiven = StateEffect.define<Diagnostic[]>();
+const given = StateField.define<Diagnostic[]>({
+  create: () => [],
+  update(value, tr) {
+    for (const effect of tr.effects) if (effect.is(setGiven)) return effect.value;
+    if (!tr.docChanged || value.length === 0) return value;
+    return value.map((d) => ({ ...d, from: tr.changes.mapPos(d.from), to: tr.changes.mapPos(d.to) }));
+  },
+});
+
+/**
+ * Syntax errors marked while typing, from the parse CodeMirror already makes (its error nodes):
+ * no eval, which the page's CSP forbids. The given diagnostics are kept beside them.
+ */
+const syntaxErrors = [
+  given,
+  linter(
+    (view) => {
+      const found: Diagnostic[] = [];
+      const tree = ensureSyntaxTree(view.state, view.state.doc.length, 200);
+      tree?.cursor().iterate((node) => {
+        if (!node.type.isError || found.length >= 20) return;
+        const from = Math.min(node.from, view.state.doc.length);
+        found.push({ from, to: Math.min(Math.max(node.to, from + 1), view.state.doc.length), severity: 'error', message: 'JavaScript cannot read the code here: check the brackets, quotes and commas around it.' });
+      });
+      return [...view.state.field(given), ...found];
+    },
+    { delay: 600, needsRefresh: (update) => update.transactions.some((tr) => tr.effects.some((e) => e.is(setGiven))) },
+  ),
+];
+
+/** An editable editor also points at the page's note on leaving it (Tab indents: Escape, then Tab). */
+function describedByOf(describedBy: string | undefined, editable: boolean): Record<string, string> {
+  const ids = [describedBy, editable ? 'editor-keys-help' : undefined].filter(Boolean);
+  return ids.length > 0 ? { 'aria-describedby': ids.join(' ') } : {};
+}
 
 /** CodeMirror 6, loaded on demand; the contenteditable carries the accessible name. */
 export default function CodeMirrorEditor({ value, onChange, label, language, readOnly, minHeight, diagnostics, variables, describedBy }: EditorProps) {
@@ -53,12 +94,13 @@ export default function CodeMirrorEditor({ value, onChange, label, language, rea
         autocompletion(),
         syntaxHighlighting(highlight),
         language === 'json' ? json() : language === 'javascript' ? javascript() : [],
+        language === 'javascript' && !readOnly ? syntaxErrors : [],
         // Ctrl+Enter sends (or runs) everywhere in the lab; the default keymap would also insert a
         // line. Claiming it here stops that, and the key still reaches the page's own handler.
         keymap.of([{ key: 'Mod-Enter', run: () => true }, indentWithTab, ...defaultKeymap, ...historyKeymap, ...foldKeymap]),
         EditorView.lineWrapping,
         marksVariables ? variableMarks(() => lookup.current) : [],
-        EditorView.contentAttributes.of({ 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}) }),
+        EditorView.contentAttributes.of({ 'aria-label': label, ...describedByOf(describedBy, !readOnly) }),
         EditorState.readOnly.of(Boolean(readOnly)),
         EditorView.editable.of(!readOnly),
         EditorView.updateListener.of((update) => {
@@ -98,7 +140,11 @@ export default function CodeMirrorEditor({ value, onChange, label, language, rea
         return { from, to: Math.max(from, line.to), severity: 'error' as const, message: d.message };
       });
     current.dispatch(setDiagnostics(current.state, marks));
-  }, [diagnostics, value]);
+    if (current.state.field(given, false) !== undefined) current.dispatch({ effects: setGiven.of(marks) });
+    // Set when the diagnostics change, not when the text does: CodeMirror moves them with the edits
+    // (set again from line numbers, they stayed on a line that typing had moved).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [diagnostics]);
 
   return <div ref={host} className="code-editor" />;
 }

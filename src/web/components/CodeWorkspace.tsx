@@ -15,13 +15,27 @@ interface LogLine {
   line?: number;
 }
 
+interface DeployOutcome {
+  status: string;
+  errors: CodeError[];
+  routes: { method: string; path: string }[];
+  /** The code as it was deployed (or refused), to say when the editor has moved on from it. */
+  source: string;
+}
+
+/** The last deploy of this page, kept while the learner visits the client and comes back. */
+let lastDeploy: DeployOutcome = { status: '', errors: [], routes: [], source: '' };
+
 /** The learner's own backend: Express-style code, deployed to /sandbox/<id>/ on this server. */
 export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
   const workspace = useLab((s) => s.workspace);
   const code = useLab((s) => s.code ?? '');
-  const [status, setStatus] = useState('');
-  const [errors, setErrors] = useState<CodeError[]>([]);
-  const [routes, setRoutes] = useState<{ method: string; path: string }[]>([]);
+  const [outcome, setOutcome] = useState(lastDeploy);
+  const { status, errors, routes } = outcome;
+  const remember = (next: DeployOutcome) => {
+    lastDeploy = next;
+    setOutcome(next);
+  };
   const [templates, setTemplates] = useState<Awaited<ReturnType<typeof loadTemplates>>>([]);
   const [failure, setFailure] = useState('');
   const database = useMemo(() => workspace && workspaceDb(workspace), [workspace?.id, workspace?.key]);
@@ -34,15 +48,14 @@ export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
   const deploy = useCallback(async () => {
     const ws = lab.get().workspace;
     if (!ws) return;
-    setStatus('Deploying …');
-    const result = await deployCode(ws, lab.get().code ?? '');
+    const source = lab.get().code ?? '';
+    remember({ ...lastDeploy, status: 'Deploying …' });
+    const result = await deployCode(ws, source);
     if (result.ok) {
-      setErrors([]);
-      setRoutes(result.routes);
-      setStatus(`Deployed: ${result.routes.length} route${result.routes.length === 1 ? '' : 's'} live at ${result.url}`);
+      remember({ status: `Deployed: ${result.routes.length} route${result.routes.length === 1 ? '' : 's'} live at ${result.url}`, errors: [], routes: result.routes, source });
     } else {
-      setErrors(result.errors);
-      setStatus(result.detail);
+      // A refused deploy leaves the previous code running, with its routes.
+      remember({ status: result.detail, errors: result.errors, routes: lastDeploy.routes, source });
     }
   }, []);
 
@@ -60,7 +73,10 @@ export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
 
   const tryRoute = (method: string, path: string) => {
     if (!workspace) return;
-    openRequest(undefined, newRequest({ name: `${method} ${path}`, method, url: `/sandbox/${workspace.id}${path.replace(/:(\w+)/g, '1')}` }));
+    // Route parameters get a sample value, and the request's name says which.
+    const params = [...path.matchAll(/:(\w+)/g)].map((m) => `:${m[1]} = 1`);
+    const name = params.length > 0 ? `${method} ${path} (${params.join(', ')})` : `${method} ${path}`;
+    openRequest(undefined, newRequest({ name, method, url: `/sandbox/${workspace.id}${path.replace(/:(\w+)/g, '1')}` }));
     onOpenClient();
   };
 
@@ -97,11 +113,12 @@ export function CodeWorkspace({ onOpenClient }: { onOpenClient: () => void }) {
             ))}
           </select>
         </label>
-        <span className="muted">Ctrl+S deploys</span>
+        <span className="muted">Ctrl+S deploys · in the editor Tab indents: Esc, then Tab, moves on</span>
       </div>
       <p role="status" className={errors.length ? 'run-error' : 'muted'}>
         {status}
       </p>
+      {errors.length > 0 && code !== outcome.source && <p className="muted">These errors are from the last deploy; the code has changed since. Deploy again to check it.</p>}
       {errors.length > 0 && (
         <ul className="code-errors" aria-label="Code errors">
           {errors.map((e, i) => (
