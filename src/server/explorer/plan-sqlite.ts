@@ -39,7 +39,8 @@ function step(row: EqpRow, aliases: Map<string, string>): PlanNode {
     if (name === 'CONSTANT') return { ...base, summary: 'Computes one row of values; no table is read', fullScan: false };
     return { ...base, table, fullScan: true, summary: `Reads every row of ${table} (a full scan)` };
   }
-  if (primaryKey) return { ...base, table, fullScan: false, summary: `Finds rows in ${table} directly by its primary key${on}` };
+  // The primary key is the table's own b-tree: a search by it is an index search too.
+  if (primaryKey) return { ...base, table, index: 'primary key', fullScan: false, summary: `Finds rows in ${table} directly by its primary key${on}` };
   if (index) {
     return { ...base, table, index, fullScan: false, summary: `Finds rows in ${table} through the index ${index}${on}${covering ? ', without reading the table itself' : ''}` };
   }

@@ -28,6 +28,8 @@ describe('SQLite plans for a learner', () => {
       'Sorts the rows for ORDER BY in a temporary structure (no index gives this order)',
     ]);
     expect(plan.scans).toEqual(['orders']);
+    // A search by primary key is a search through the table's own b-tree: it counts as index use.
+    expect(plan.usesIndex).toBe(true);
     const covering = readSqlitePlan([{ id: 4, parent: 0, detail: 'SCAN users USING COVERING INDEX users_email_idx' }], 'SELECT count(*) FROM users');
     expect(covering).toMatchObject({ usesIndex: true, scans: ['users'] });
     const automatic = readSqlitePlan([{ id: 5, parent: 0, detail: 'SEARCH b USING AUTOMATIC COVERING INDEX (k=?)' }], 'SELECT * FROM a JOIN big b ON b.k = a.k');

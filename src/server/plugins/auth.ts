@@ -117,7 +117,7 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
     } catch (error) {
       if (end) {
         const reason = refusal?.reason ?? 'the token could not be checked';
-        end('denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` }, 'Bearer token refused');
+        end('denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` }, request.headers.authorization ? 'Bearer token refused' : 'no access token');
       }
       throw error;
     }

@@ -148,7 +148,7 @@ function Step({ step, span, refusing }: { step: TraceStep; span: number; refusin
       </div>
       {explanation && (
         <p className="journey-explanation">
-          {refusing && <strong>{step.outcome === 'denied' ? 'Refused here: ' : 'Failed here: '}</strong>}
+          {refusing && <strong>{step.outcome === 'denied' ? 'Refused here — ' : 'Failed here — '}</strong>}
           {explanation}
         </p>
       )}
@@ -173,7 +173,9 @@ function StepDetail({ step }: { step: TraceStep }) {
   if (Object.keys(detail).length === 0) return null;
   return (
     <details className="journey-detail">
-      <summary>Details</summary>
+      <summary>
+        Details<span className="visually-hidden"> of the {step.kind} step</span>
+      </summary>
       <pre>{JSON.stringify(detail, null, 2)}</pre>
     </details>
   );

@@ -35,7 +35,7 @@ export function QueryPlan({ explained }: { explained: Explained }) {
 function verdict({ scans, usesIndex }: Explained) {
   if (scans.length > 0) {
     const tables = scans.join(', ');
-    return `Full scan of ${tables}: every row is read${usesIndex ? '; an index is used for another step' : ', no index helps'}. An index on the columns you filter by could turn this into a search.`;
+    return `Full scan of ${tables}: every row is read${usesIndex ? '; another step does use an index (or a primary key)' : ', no index helps'}. An index on the columns you filter by could turn this into a search.`;
   }
   if (usesIndex) return 'Uses an index: only the matching rows are read.';
   return 'No table is read in full.';

@@ -31,8 +31,15 @@ async function call<T>(url: string, headers: Record<string, string>, body?: unkn
   const response = await fetch(url, init);
   if (response.status === 204) return undefined as T;
   const parsed = await response.json().catch(() => undefined);
-  if (!response.ok) throw new Error(parsed?.detail ?? `The server answered ${response.status}.`);
+  if (!response.ok) throw new Error(problemMessage(parsed, response.status));
   return parsed as T;
+}
+
+/** A problem's detail, with its field errors when it has them ("sql: must not be empty"). */
+function problemMessage(problem: { detail?: string; errors?: { path?: string; message?: string }[] } | undefined, status: number) {
+  const fields = (problem?.errors ?? []).map((e) => `${e.path ?? ''}: ${e.message ?? ''}`.trim()).filter(Boolean);
+  if (fields.length > 0) return fields.join('; ');
+  return problem?.detail ?? `The server answered ${status}.`;
 }
 
 function rowsQuery(page: number, limit: number, collection?: string) {

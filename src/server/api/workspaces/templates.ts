@@ -58,6 +58,9 @@ app.use(express.json());
 // In a real app the secret comes from the environment, never from the code.
 const SECRET = "change-me-to-a-long-random-secret";
 
+// db.users is a collection of documents, not an SQL table: the SQL console sees them with
+//   SELECT doc FROM _lab_documents WHERE collection = 'users'
+
 app.post("/register", async (req, res) => {
   const { email, password } = req.body || {};
   if (!email || !password || password.length < 12) {
@@ -121,6 +124,6 @@ app.listen(3000);
 export const TEMPLATES: Template[] = [
   { id: 'hello', name: 'Hello world', description: 'Two routes with express: JSON and a route parameter', source: STARTER_SOURCE },
   { id: 'rest-sql', name: 'REST resource with SQL', description: 'CRUD for notes in the workspace database with db.query', source: REST_WITH_SQL },
-  { id: 'register-login', name: 'Register and log in', description: 'bcrypt password hashes, JWTs, users in a db collection', source: REGISTER_LOGIN },
+  { id: 'register-login', name: 'Register and log in', description: 'bcrypt password hashes, JWTs, users in a db collection (documents, not an SQL table)', source: REGISTER_LOGIN },
   { id: 'auth-middleware', name: 'Auth middleware', description: 'A requireAuth middleware that checks a Bearer JWT', source: AUTH_MIDDLEWARE },
 ];
