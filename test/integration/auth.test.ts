@@ -143,6 +143,24 @@ describe.each(testDialects())('auth (%s)', (dialect) => {
       expect((await server.request('GET', '/api/me', { token: fresh.body.accessToken })).status).toBe(200);
     });
 
+    it('a new password is held to the same rules: not the current one, not a common one, 12 characters at least', async () => {
+      const user = await registerUser(server);
+      for (const newPassword of [user.password, 'password1234', 'short']) {
+        const res = await server.request('POST', '/api/auth/password', { token: user.accessToken, body: { currentPassword: user.password, newPassword } });
+        expect(isProblem(res, 400), `${newPassword}: ${res.text}`).toBe(true);
+      }
+      expect((await server.request('GET', '/api/me', { token: user.accessToken })).status).toBe(200);
+    });
+
+    it("the role is read from the database on each request, not from the token", async () => {
+      const user = await registerUser(server);
+      expect((await server.request('GET', '/api/users', { token: user.accessToken })).status).toBe(403);
+      await server.app.db.kysely.updateTable('users').set({ role: 'admin' }).where('id', '=', user.user.id).execute();
+      expect((await server.request('GET', '/api/users', { token: user.accessToken })).status).toBe(200);
+      await server.app.db.kysely.updateTable('users').set({ role: 'user' }).where('id', '=', user.user.id).execute();
+      expect((await server.request('GET', '/api/users', { token: user.accessToken })).status).toBe(403);
+    });
+
     it('an unknown refresh token is 401', async () => {
       const res = await server.request('POST', '/api/auth/refresh', { body: { refreshToken: 'rt_nothing' } });
       expect(isProblem(res, 401)).toBe(true);

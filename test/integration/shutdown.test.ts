@@ -39,7 +39,7 @@ describe('the real process (npm start entry)', () => {
     expect(output).toContain('PORT must be a whole number from 0 to 65535 (got "eighty")');
   });
 
-  it('SIGTERM finishes requests in flight, then exits 0', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s finishes requests in flight, then exits 0', async (signal) => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-lab-stop-'));
     const server = await start({ DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@lab.test', ADMIN_PASSWORD, RATE_LIMIT: '100000', AUTH_RATE_LIMIT: '100000', LOG_LEVEL: 'info', MAX_CONCURRENT_HASHES: '1' });
     // One hash at a time (~10 ms+ each), so most of the 8 registrations are still running at the signal.
@@ -50,7 +50,7 @@ describe('the real process (npm start entry)', () => {
     for (let i = 0; i < 200 && received() < 8; i++) await new Promise((r) => setTimeout(r, 10));
     expect(received()).toBe(8);
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
-    child!.kill('SIGTERM');
+    child!.kill(signal);
     const statuses = (await Promise.all(inFlight)).map((r) => r.status);
     // Every request the server had received when the signal came is answered in full.
     expect(statuses).toEqual(Array(8).fill(201));
