@@ -39,6 +39,7 @@ describe('your backend in the lab', () => {
   it('marks a syntax error while typing, and a marker from a deploy moves with the edits', async () => {
     const editor = page.getByRole('textbox', { name: 'Backend code' });
     await editor.fill('const app = require("express")();\napp.get("/x", (req, res) => {\n  res.json({ x: 1 }\n});\n');
+    await expect.poll(() => page.locator('.code-view .cm-content').textContent()).toContain('res.json({ x: 1 }});');
     // Not deployed: the editor's own check marks it.
     await expect.poll(() => page.locator('.cm-lint-marker-error').count()).toBeGreaterThan(0);
     await editor.fill('const app = require("express")();\napp.get("/x", (req, res) => res.json({ x: 1 }));\nconst broken = undefinedThing.field;\n');

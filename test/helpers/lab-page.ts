@@ -38,8 +38,12 @@ export function useLabPage(options: { ready: (page: Page) => Promise<unknown>; u
 /** The lab's client is ready to send. */
 export const clientReady = (page: Page) => page.getByRole('button', { name: 'Send' }).waitFor();
 
-/** The "Your backend" view is open and its workspace is live. */
+/**
+ * The "Your backend" view is open, its workspace is live and CodeMirror has replaced the textarea
+ * that stands in while it loads (text filled into that textarea as it goes away can be lost).
+ */
 export async function backendReady(page: Page) {
   await page.getByRole('button', { name: 'Your backend' }).click();
   await page.getByText(/live at \/sandbox\//).waitFor();
+  await page.locator('.code-view .cm-content').waitFor();
 }

@@ -2,7 +2,7 @@ import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
-import { bracketMatching, ensureSyntaxTree, foldGutter, foldKeymap, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, ensureSyntaxTree, foldGutter, syntaxTree, foldKeymap, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { type Diagnostic, linter, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
@@ -52,8 +52,9 @@ const syntaxErrors = [
   linter(
     (view) => {
       const found: Diagnostic[] = [];
-      const tree = ensureSyntaxTree(view.state, view.state.doc.length, 200);
-      tree?.cursor().iterate((node) => {
+      // A busy machine may not finish the parse in time: then whatever is parsed so far is checked.
+      const tree = ensureSyntaxTree(view.state, view.state.doc.length, 1000) ?? syntaxTree(view.state);
+      tree.cursor().iterate((node) => {
         if (!node.type.isError || found.length >= 20) return;
         const from = Math.min(node.from, view.state.doc.length);
         found.push({ from, to: Math.min(Math.max(node.to, from + 1), view.state.doc.length), severity: 'error', message: 'JavaScript cannot read the code here: check the brackets, quotes and commas around it.' });
