@@ -157,12 +157,7 @@ class EnvReader {
   origins(name: string): string[] {
     const origins = this.list(name);
     for (const origin of origins) {
-      let parsed: URL | undefined;
-      try {
-        parsed = new URL(origin);
-      } catch {
-        parsed = undefined;
-      }
+      const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
       if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
         this.problems.push(`${name} must list origins such as http://localhost:5173, separated by commas (got "${origin}")`);
       }

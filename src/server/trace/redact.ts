@@ -111,7 +111,6 @@ export class Redactor {
   }
 
   text(value: string): string {
-    if (!this.known) return withoutSecretShapes(value);
     let out = withoutSecretShapes(value);
     if (this.known) for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
