@@ -117,6 +117,10 @@ describe.each(testDialects())("a request's journey (%s)", (dialect) => {
 
     const login = await server.request('POST', '/api/auth/login', { body: { email: res.body.user.email, password } });
     const refreshed = await server.request('POST', '/api/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+    // The rotation runs in a transaction: its statements are steps too, the token hash redacted.
+    const rotation = (await traceOf(refreshed)).steps.filter((s) => s.kind === 'sql').map((s) => s.detail);
+    expect(rotation.map((d) => String(d.sql).split(' ').slice(0, 3).join(' '))).toEqual(expect.arrayContaining(['select * from', 'update "refresh_tokens" set', 'insert into "refresh_tokens"']));
+    expect(rotation.find((d) => /^select \* from "refresh_tokens"/.test(String(d.sql)))).toMatchObject({ params: ['[redacted]'], rows: 1 });
     const me = await server.request('GET', '/api/me', { token: refreshed.body.accessToken, headers: { cookie: 'session=abc123secret' } });
     for (const r of [res, login, refreshed, me]) {
       const text = JSON.stringify(await traceOf(r));

@@ -3,8 +3,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type Dialect as KyselyDialect, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { TraceRecorder } from '../trace/recorder.ts';
-import { TracePlugin, tracedDialect } from '../trace/sql.ts';
+import type { TraceLink } from '../trace/recorder.ts';
+import { traceableKysely } from '../trace/sql.ts';
 import type { Database } from './schema.ts';
 import { FastSqliteDialect } from './sqlite-driver.ts';
 
@@ -13,7 +13,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   /** The Kysely a request uses: with traces on, its statements join the request's trace. */
-  forTrace(trace: TraceRecorder): Kysely<Database>;
+  forTrace(link: TraceLink): Kysely<Database>;
   dialect: Dialect;
   /** The SQLite file, for the threads that open it beside the main connection. */
   sqliteFile?: string;
@@ -26,18 +26,22 @@ export const SQLITE_FILE = 'backend-lab.sqlite';
 
 /** With traces on, every statement run for a request becomes a step of its trace. */
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string; traces?: { enabled: boolean } }): Db {
-  const traced = options.traces?.enabled === true;
-  const wrap = traced ? tracedDialect : (dialect: KyselyDialect) => dialect;
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl, wrap) : openSqlite(path.join(options.dataDir, SQLITE_FILE), wrap);
+  const open: Open = options.traces?.enabled === true ? traceableKysely : untraced;
+  const db = options.databaseUrl ? openPostgres(options.databaseUrl, open) : openSqlite(path.join(options.dataDir, SQLITE_FILE), open);
   // Closing twice (a test that takes the database away, then the app's own shutdown) is harmless.
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= db.close());
-  return { ...db, close, forTrace: traced ? (trace) => db.kysely.withPlugin(new TracePlugin(trace.link)) : () => db.kysely };
+  return { ...db, close };
 }
 
-type Wrap = (dialect: KyselyDialect) => KyselyDialect;
+type Open = (dialect: KyselyDialect) => { kysely: Kysely<Database>; forTrace(link: TraceLink): Kysely<Database> };
 
-function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
+function untraced(dialect: KyselyDialect) {
+  const kysely = new Kysely<Database>({ dialect });
+  return { kysely, forTrace: () => kysely };
+}
+
+function openSqlite(file: string, open: Open): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL on every commit,
@@ -49,9 +53,10 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   // The request-log thread checkpoints the WAL every second, off the event loop; a checkpoint here
   // (SQLite runs one inside the commit that passes the threshold) is only the safety net.
   sqlite.pragma('wal_autocheckpoint = 10000');
-  const kysely = new Kysely<Database>({ dialect: wrap(new FastSqliteDialect(sqlite)) });
+  const { kysely, forTrace } = open(new FastSqliteDialect(sqlite));
   return {
     kysely,
+    forTrace,
     dialect: 'sqlite',
     sqliteFile: file,
     async ping() {
@@ -64,13 +69,14 @@ function openSqlite(file: string, wrap: Wrap): Omit<Db, 'forTrace'> {
   };
 }
 
-function openPostgres(url: string, wrap: Wrap): Omit<Db, 'forTrace'> {
+function openPostgres(url: string, open: Open): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: wrap(new PostgresDialect({ pool })) });
+  const { kysely, forTrace } = open(new PostgresDialect({ pool }));
   return {
     kysely,
+    forTrace,
     dialect: 'postgres',
     async ping() {
       await pool.query('select 1');
