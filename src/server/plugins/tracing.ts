@@ -59,7 +59,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     getter(this: FastifyRequest) {
       const trace = this.trace;
       if (!trace) return app.db.kysely;
-      return (trace.phase.db ??= app.db.forTrace(trace)) as Kysely<Database>;
+      return (trace.phase.db ??= app.db.forTrace(trace.link)) as Kysely<Database>;
     },
   });
   if (!options.enabled) return;
@@ -71,16 +71,18 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     if (!isTraced(path)) return done();
     const parent = continueTrace(request.headers.traceparent);
     // A path can carry a secret too (/verify/<token>): it is kept redacted, as everything else.
-    const trace = new TraceRecorder(parent.traceId, request.method, withoutSecretShapes(path));
+    const trace = new TraceRecorder(parent.traceId, request.method, withoutSecretShapes(path), parent.parentId ? undefined : parent.traceId);
     request.trace = trace;
     trace.phase.reply = reply;
     reply.header('x-trace-id', trace.id);
-    const detail: Record<string, unknown> = { method: request.method, path: trace.path };
-    if (q !== -1 && q < url.length - 1) detail.query = trace.redactor.query(url.slice(q + 1));
-    detail.headers = trace.redactor.headers(request.headers);
-    detail.bodyBytes = Number(request.headers['content-length'] ?? 0);
-    if (parent.parentId) detail.parentSpan = parent.parentId;
-    trace.add('receive', receiveName, 0, 0, 'ok', detail);
+    trace.add('receive', receiveName, 0, 0, 'ok', {
+      method: request.method,
+      path: trace.path,
+      query: q !== -1 && q < url.length - 1 ? trace.redactor.query(url.slice(q + 1)) : undefined,
+      headers: trace.redactor.headers(request.headers),
+      bodyBytes: Number(request.headers['content-length'] ?? 0),
+      parentSpan: parent.parentId,
+    });
     done();
   });
 

@@ -58,6 +58,23 @@ function headerKind(name: string): HeaderKind {
   return kind;
 }
 
+const BEARER_REDACTED = `Bearer ${REDACTED}`;
+
+/**
+ * One copy of each header value that recurs (a client's host, user agent, accept): every kept
+ * trace held its own copies, a third of its size. Bounded, since values are the client's.
+ */
+const headerValues = new Map<string, string>();
+
+function shared(value: string) {
+  if (value.length > 200) return value;
+  const known = headerValues.get(value);
+  if (known !== undefined) return known;
+  if (headerValues.size >= 1000) headerValues.clear();
+  headerValues.set(value, value);
+  return value;
+}
+
 export class Redactor {
   /** Made on first use: most requests send no secrets. */
   private known: Set<string> | undefined;
@@ -139,10 +156,10 @@ export class Redactor {
       const kind = headerKind(name);
       if (kind === 'credentials') {
         const space = value.indexOf(' ');
-        out[name] = space === -1 ? REDACTED : `${value.slice(0, space)} ${REDACTED}`;
+        out[name] = space === -1 ? REDACTED : value.startsWith('Bearer ') ? BEARER_REDACTED : `${value.slice(0, space)} ${REDACTED}`;
       } else if (kind === 'secret') out[name] = REDACTED;
       // Only a long value can hold a token; short ones (accept, host) skip the shape checks.
-      else out[name] = value.length >= 32 ? this.scrub(value, 500) : value;
+      else out[name] = shared(value.length >= 32 ? this.scrub(value, 500) : value);
     }
     return out;
   }
