@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import { MemoryTraceStore, RedisTraceStore, type TraceStore } from '../trace/store.ts';
-import { withoutSecretShapes } from '../trace/redact.ts';
+import { oneCopy, withoutSecretShapes } from '../trace/redact.ts';
 import { continueTrace } from '../trace/traceparent.ts';
 
 declare module 'fastify' {
@@ -33,10 +33,19 @@ const isTraced = (path: string) => (path.startsWith('/api/') || path.startsWith(
 
 const hasBody = (request: FastifyRequest) => Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
 
-function payloadBytes(payload: unknown) {
-  if (typeof payload === 'string') return Buffer.byteLength(payload);
-  if (Buffer.isBuffer(payload)) return payload.length;
-  return undefined;
+const mediaTypes = new Map<string, string>();
+
+/** The media type of a Content-Type, one copy of each (responses send a few types over and over). */
+function mediaType(header: unknown) {
+  const type = String(header ?? '');
+  let known = mediaTypes.get(type);
+  if (known === undefined) {
+    const semicolon = type.indexOf(';');
+    known = semicolon === -1 ? type : type.slice(0, semicolon);
+    if (mediaTypes.size >= 100) mediaTypes.clear();
+    mediaTypes.set(type, known);
+  }
+  return known;
 }
 
 // Step names made when the trace is read (see StepName).
@@ -71,7 +80,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     if (!isTraced(path)) return done();
     const parent = continueTrace(request.headers.traceparent);
     // A path can carry a secret too (/verify/<token>): it is kept redacted, as everything else.
-    const trace = new TraceRecorder(parent.traceId, request.method, withoutSecretShapes(path), parent.parentId ? undefined : parent.traceId);
+    const trace = new TraceRecorder(parent.traceId, request.method, oneCopy(withoutSecretShapes(path)), parent.parentId ? undefined : parent.traceId);
     request.trace = trace;
     trace.phase.reply = reply;
     reply.header('x-trace-id', trace.id);
@@ -115,6 +124,8 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const schema = route.schema;
     const parts = schema ? (['params', 'querystring', 'headers', 'body'] as const).filter((k) => schema[k]) : [];
     const validated = parts.length > 0 ? `${parts.join(', ')} checked against the route's schema` : undefined;
+    // One name per route, not a new string per request, where the route has one method.
+    const handlerName = methods.length === 1 ? `${methods[0]} ${route.url}` : undefined;
     const handler = route.handler;
     route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
       const trace = request.trace;
@@ -126,7 +137,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
           const start = m.validate ?? trace.lastStepEnd;
           trace.add('validate', validated, start, trace.now() - start, 'allowed', { checked: parts });
         }
-        m.endHandler = trace.begin('handler', `${request.method} ${route.url}`);
+        m.endHandler = trace.begin('handler', handlerName ?? `${request.method} ${route.url}`);
       }
       return handler.call(this, request, reply);
     } as typeof handler;
@@ -139,13 +150,11 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     if (m.endHandler) {
       const status = reply.statusCode;
       const outcome = status >= 500 ? 'error' : status >= 400 ? 'denied' : 'ok';
-      const detail: Record<string, unknown> = { route: (m.route ??= request.routeOptions).url ?? null, status };
-      if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
-      m.endHandler(outcome, detail);
+      const explanation = status >= 400 && trace.problem ? `${status}: ${trace.problem.detail}` : undefined;
+      m.endHandler(outcome, { route: (m.route ??= request.routeOptions).url ?? null, status, explanation });
       m.endHandler = undefined;
     }
     m.sent = trace.now();
-    m.bytes = payloadBytes(payload);
     done(null, payload);
   });
 
@@ -156,12 +165,10 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const status = reply.statusCode;
     const now = trace.now();
     const sent = m.sent ?? now;
-    const bytes = m.bytes ?? Number(reply.getHeader('content-length') ?? 0);
-    const type = String(reply.getHeader('content-type') ?? '');
-    const semicolon = type.indexOf(';');
-    const detail: Record<string, unknown> = { status, bytes, contentType: semicolon === -1 ? type : type.slice(0, semicolon) };
-    if (status >= 400 && trace.problem) detail.explanation = `${status}: ${trace.problem.detail}`;
-    trace.add('response', responseName, sent, now - sent, status >= 500 ? 'error' : 'ok', detail);
+    // Fastify has set the length of every string or buffer it sent; counting it again cost a pass over the body.
+    const bytes = Number(reply.getHeader('content-length') ?? 0);
+    const explanation = status >= 400 && trace.problem ? `${status}: ${trace.problem.detail}` : undefined;
+    trace.add('response', responseName, sent, now - sent, status >= 500 ? 'error' : 'ok', { status, bytes, contentType: mediaType(reply.getHeader('content-type')), explanation });
     store.save(trace.finish(status, now));
     done();
   });

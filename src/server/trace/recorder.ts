@@ -72,7 +72,6 @@ export class TraceRecorder {
     validate?: number;
     endHandler?: ((outcome: StepOutcome, detail?: Record<string, unknown>) => unknown) | undefined;
     sent?: number;
-    bytes?: number | undefined;
     reply?: { getHeader(name: string): unknown };
     /** request.routeOptions, read once: Fastify builds a new object on each read. */
     route?: { url?: string | undefined; schema?: FastifySchema | undefined; config?: unknown };
@@ -147,7 +146,7 @@ export class TraceRecorder {
     const end = hundredths(endMs);
     if (this.dropped > 0) this.put('handler', `${this.dropped} more steps were not recorded`, end, 0, 'ok', { dropped: this.dropped });
     // A copy of exactly its length to keep.
-    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt + endMs, this.startedAt, this.steps.slice(0, this.length));
+    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt, this.steps.slice(0, this.length));
   }
 }
 
@@ -169,10 +168,14 @@ class FinishedRequest implements FinishedTrace {
     private readonly path: string,
     private readonly status: number,
     private readonly duration: number,
-    readonly finishedAt: number,
     private readonly startedAt: number,
     private steps: unknown[],
   ) {}
+
+  /** Worked out rather than kept: a time in epoch milliseconds is a heap number of its own. */
+  get finishedAt() {
+    return this.startedAt + this.duration / 100;
+  }
 
   /** Built once, on first read: most traces are never read. */
   toTrace(): Trace {

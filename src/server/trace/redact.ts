@@ -61,17 +61,18 @@ function headerKind(name: string): HeaderKind {
 const BEARER_REDACTED = `Bearer ${REDACTED}`;
 
 /**
- * One copy of each header value that recurs (a client's host, user agent, accept): every kept
- * trace held its own copies, a third of its size. Bounded, since values are the client's.
+ * One copy of each short string that recurs from request to request (a client's host, user agent
+ * and accept headers, a path): every kept trace held its own copies, a third of its size. Bounded,
+ * since the strings are the client's.
  */
-const headerValues = new Map<string, string>();
+const copies = new Map<string, string>();
 
-function shared(value: string) {
+export function oneCopy(value: string) {
   if (value.length > 200) return value;
-  const known = headerValues.get(value);
+  const known = copies.get(value);
   if (known !== undefined) return known;
-  if (headerValues.size >= 1000) headerValues.clear();
-  headerValues.set(value, value);
+  if (copies.size >= 1000) copies.clear();
+  copies.set(value, value);
   return value;
 }
 
@@ -159,7 +160,7 @@ export class Redactor {
         out[name] = space === -1 ? REDACTED : value.startsWith('Bearer ') ? BEARER_REDACTED : `${value.slice(0, space)} ${REDACTED}`;
       } else if (kind === 'secret') out[name] = REDACTED;
       // Only a long value can hold a token; short ones (accept, host) skip the shape checks.
-      else out[name] = shared(value.length >= 32 ? this.scrub(value, 500) : value);
+      else out[name] = oneCopy(value.length >= 32 ? this.scrub(value, 500) : value);
     }
     return out;
   }
