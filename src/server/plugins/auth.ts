@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { HttpProblem } from '../errors.ts';
 import { findUserById, type PublicUser, toPublicUser } from '../api/users/queries.ts';
 import type { Role } from '../db/schema.ts';
+import { oneCopy } from '../trace/redact.ts';
 import { ago, recordAuthorize } from '../trace/steps.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -121,7 +122,8 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
       }
       throw error;
     }
-    end?.('allowed', { userId: request.user.id, role: request.user.role }, allowedName);
+    // The role as a shared string: the database hands out a new one with every row.
+    end?.('allowed', { userId: request.user.id, role: oneCopy(request.user.role) }, allowedName);
   });
 
   app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {

@@ -124,6 +124,8 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const schema = route.schema;
     const parts = schema ? (['params', 'querystring', 'headers', 'body'] as const).filter((k) => schema[k]) : [];
     const validated = parts.length > 0 ? `${parts.join(', ')} checked against the route's schema` : undefined;
+    // The same for every request of the route: one object, not one per kept trace.
+    const validatedDetail = Object.freeze({ checked: parts });
     // One name per route, not a new string per request, where the route has one method.
     const handlerName = methods.length === 1 ? `${methods[0]} ${route.url}` : undefined;
     const handler = route.handler;
@@ -135,7 +137,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
         if (m.validate === undefined && hasBody(request)) recordParse(request, trace);
         if (validated) {
           const start = m.validate ?? trace.lastStepEnd;
-          trace.add('validate', validated, start, trace.now() - start, 'allowed', { checked: parts });
+          trace.add('validate', validated, start, trace.now() - start, 'allowed', validatedDetail);
         }
         m.endHandler = trace.begin('handler', handlerName ?? `${request.method} ${route.url}`);
       }

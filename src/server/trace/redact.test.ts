@@ -27,6 +27,15 @@ describe('redaction', () => {
     expect(r.query('key=wk_abc&page=2&access_token=zzz')).toBe(`key=${encodeURIComponent(REDACTED)}&page=2&access_token=${encodeURIComponent(REDACTED)}`);
   });
 
+  it('keeps a query without secret names as sent, and still finds a secret name spelled with %-escapes or as `key`', () => {
+    const r = new Redactor();
+    expect(r.query('limit=20&page=2&q=a+b')).toBe('limit=20&page=2&q=a+b');
+    expect(r.query('monkey=1&keys=2')).toBe('monkey=1&keys=2');
+    expect(r.query('x=1&key=abc')).toBe(`x=1&key=${encodeURIComponent(REDACTED)}`);
+    expect(r.query('pass%77ord=hunter2')).not.toContain('hunter2');
+    expect(r.query('q=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl')).toBe(`q=${REDACTED}`);
+  });
+
   it('learns the credentials, cookies, secret headers and query parameters a request carries', () => {
     const r = new Redactor();
     r.learnFromRequest({ authorization: 'Bearer opaque-1234', cookie: 'sid=abcd-5678; lang=en', 'x-api-key': 'key-9012', accept: 'text/html' }, 'token=qqq-3456&page=20');

@@ -16,6 +16,8 @@ const MAX_TEXT = 1000;
 export const MAX_SQL = 4000;
 
 const SECRET_NAME = /pass(word|wd)?|secret|token|hash|api[-_]?key|^key$|authorization|cookie|credential|salt/i;
+/** The same, anywhere in a raw query string (where `key` is a whole parameter name). */
+const SECRET_IN_QUERY = new RegExp(SECRET_NAME.source.replace('^key$', '(?:^|&)key(?:[=&]|$)'), 'i');
 /** Names that match the above but hold no secret. */
 const NOT_SECRET_NAME = /_version$|^token_type$|^tokenType$|expires/i;
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-workspace-key', 'x-api-key', 'x-auth-token']);
@@ -167,6 +169,9 @@ export class Redactor {
 
   query(query: string): string {
     if (!query) return '';
+    // Most queries (limit=20&page=2) name no secret: kept as sent, one copy, without parsing it.
+    // A %-escape could spell a secret name, so only a query without one is read as it stands.
+    if (!query.includes('%') && !SECRET_IN_QUERY.test(query)) return oneCopy(this.scrub(query, 2000));
     const params = new URLSearchParams(query);
     for (const [name] of params) if (isSecretName(name)) params.set(name, REDACTED);
     return this.scrub(params.toString(), 2000);
@@ -175,7 +180,9 @@ export class Redactor {
   /** SQL parameters: a parameter compared with or inserted into a secret column is redacted. */
   sqlParams(sql: string, params: readonly unknown[]): unknown[] {
     const secret = secretPlaceholders(sql);
-    return params.slice(0, 50).map((p, i) => (secret[i] && p !== null ? REDACTED : this.value(p)));
+    const kept = new Array<unknown>(Math.min(params.length, 50));
+    for (let i = 0; i < kept.length; i++) kept[i] = secret[i] && params[i] !== null ? REDACTED : this.value(params[i]);
+    return kept;
   }
 }
 
