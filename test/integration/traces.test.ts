@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace, TraceStep } from '../../src/server/trace/types.ts';
 import { testDialects } from '../helpers/databases.ts';
@@ -131,6 +132,26 @@ describe.each(testDialects())("a request's journey (%s)", (dialect) => {
       expect(text).not.toMatch(/\$argon2/);
     }
     expect(step(await traceOf(me), 'receive').detail.headers).toMatchObject({ authorization: 'Bearer [redacted]', cookie: '[redacted]' });
+  });
+
+  it('requests on one keep-alive connection each show the headers they sent', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(server.url);
+    const send = (headers: Record<string, string>) =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.request({ host: url.hostname, port: url.port, path: '/api/courses?limit=1', agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.headers['x-trace-id'])));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const sent = [{ 'x-note': 'one' }, { 'x-note': 'one' }, { 'x-note': 'two' }, { 'x-note': 'two', authorization: 'Basic abc' }, { 'x-note': 'two' }];
+    const ids: string[] = [];
+    for (const headers of sent) ids.push(await send(headers));
+    agent.destroy();
+    const received = await Promise.all(ids.map(async (id) => (await server.request('GET', `/api/traces/${id}`)).body.steps[0].detail.headers));
+    expect(received.map((h) => [h['x-note'], h.authorization])).toEqual([['one', undefined], ['one', undefined], ['two', undefined], ['two', 'Basic [redacted]'], ['two', undefined]]);
   });
 
   it('sandbox code: its SQL and console lines join the trace, and the secrets it was sent do not', async () => {

@@ -48,6 +48,34 @@ function mediaType(header: unknown) {
   return known;
 }
 
+const LAST_HEADERS = Symbol('headers of the last traced request on this connection');
+type Connection = { [LAST_HEADERS]?: { sent: FastifyRequest['headers']; kept: Record<string, string> } };
+
+/**
+ * The receive step's headers, redacted. A client sends the same headers on every request of a
+ * keep-alive connection: those requests' traces share one redacted copy instead of keeping one
+ * each. (A new redactor knows no secrets yet, so the copy depends on the headers alone.)
+ */
+function keptHeaders(request: FastifyRequest, trace: TraceRecorder) {
+  const connection = request.raw.socket as (typeof request.raw.socket & Connection) | null;
+  const last = connection?.[LAST_HEADERS];
+  const sent = request.headers;
+  if (last && sameHeaders(last.sent, sent)) return last.kept;
+  const kept = Object.freeze(trace.redactor.headers(sent));
+  if (connection) connection[LAST_HEADERS] = { sent, kept };
+  return kept;
+}
+
+function sameHeaders(a: FastifyRequest['headers'], b: FastifyRequest['headers']) {
+  let count = 0;
+  for (const name in b) {
+    if (a[name] !== b[name]) return false;
+    count++;
+  }
+  for (const _ in a) count--;
+  return count === 0;
+}
+
 // Step names made when the trace is read (see StepName).
 const receiveName = (d: Record<string, unknown>) => `${String(d.method)} ${String(d.path)}`;
 const responseName = (d: Record<string, unknown>) => `${String(d.status)} ${String(d.bytes)} bytes`;
@@ -88,7 +116,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
       method: request.method,
       path: trace.path,
       query: q !== -1 && q < url.length - 1 ? trace.redactor.query(url.slice(q + 1)) : undefined,
-      headers: trace.redactor.headers(request.headers),
+      headers: keptHeaders(request, trace),
       bodyBytes: Number(request.headers['content-length'] ?? 0),
       parentSpan: parent.parentId,
     });
