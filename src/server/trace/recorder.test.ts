@@ -17,6 +17,14 @@ describe('TraceRecorder', () => {
     expect(read.durationMs).toBe(6);
   });
 
+  it('a step reported after the request finished does not change the kept trace', () => {
+    const trace = new TraceRecorder('0'.repeat(31) + '1', 'GET', '/api/late');
+    for (let i = 0; i < 8; i++) trace.add('sql', `select ${i}`, i, 0, 'ok');
+    const kept = trace.finish(200, 10);
+    trace.add('sql', 'select late', 11, 0, 'ok');
+    expect(kept.toTrace().steps.map((s) => s.name)).not.toContain('select late');
+  });
+
   it('a loop of queries cannot grow a trace without bound: past 300 steps it says how many were left out', () => {
     const trace = new TraceRecorder('0'.repeat(31) + '1', 'GET', '/api/loop');
     for (let i = 0; i < 305; i++) trace.add('sql', `select ${i}`, i, 0, 'ok');

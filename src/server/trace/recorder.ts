@@ -56,6 +56,8 @@ export class TraceRecorder {
   /** Room for eight steps, most requests' share: growing by pushes made two larger copies on the way. */
   private readonly steps: unknown[] = new Array(FIELDS * 8);
   private length = 0;
+  /** Set by `finish`: the steps array may now be the kept trace's own, and a late step must not reach it. */
+  private finished = false;
   readonly link: TraceLink = { trace: this };
   /** Learns the secrets this request's body sends, and keeps them out of every step. */
   readonly redactor = new Redactor();
@@ -100,6 +102,7 @@ export class TraceRecorder {
   }
 
   add(kind: StepKind, name: StepName, startMs: number, durationMs: number, outcome: StepOutcome, detail: Record<string, unknown> = {}): void {
+    if (this.finished) return;
     if (this.length >= MAX_STEPS * FIELDS) {
       this.dropped++;
       return;
@@ -145,8 +148,10 @@ export class TraceRecorder {
     this.phase.endHandler = undefined;
     const end = hundredths(endMs);
     if (this.dropped > 0) this.put('handler', `${this.dropped} more steps were not recorded`, end, 0, 'ok', { dropped: this.dropped });
-    // A copy of exactly its length to keep.
-    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt, this.steps.slice(0, this.length));
+    // What is kept is exactly as long as its steps (a copy, when the room for eight was not filled).
+    const steps = this.length === this.steps.length ? this.steps : this.steps.slice(0, this.length);
+    this.finished = true;
+    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt, steps);
   }
 }
 
