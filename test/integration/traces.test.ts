@@ -134,6 +134,16 @@ describe.each(testDialects())("a request's journey (%s)", (dialect) => {
     expect(step(await traceOf(me), 'receive').detail.headers).toMatchObject({ authorization: 'Bearer [redacted]', cookie: '[redacted]' });
   });
 
+  it('a statement the database refuses is an sql step with its error; the client gets a 409', async () => {
+    const body = { email: `twice-${Date.now()}@example.test`, password: 'a very secret passphrase 78', name: 'Twice' };
+    expect((await server.request('POST', '/api/auth/register', { body })).status).toBe(201);
+    const again = await server.request('POST', '/api/auth/register', { body });
+    expect(again.status).toBe(409);
+    const failed = (await traceOf(again)).steps.find((s) => s.kind === 'sql' && s.outcome === 'error');
+    expect(failed?.detail).toMatchObject({ sql: expect.stringMatching(/^insert into "users"/), error: expect.stringMatching(/unique|duplicate/i) });
+    expect(JSON.stringify(failed)).not.toContain(body.password);
+  });
+
   it('requests on one keep-alive connection each show the headers they sent', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const url = new URL(server.url);
@@ -146,7 +156,7 @@ describe.each(testDialects())("a request's journey (%s)", (dialect) => {
         req.on('error', reject);
         req.end();
       });
-    const sent = [{ 'x-note': 'one' }, { 'x-note': 'one' }, { 'x-note': 'two' }, { 'x-note': 'two', authorization: 'Basic abc' }, { 'x-note': 'two' }];
+    const sent: Record<string, string>[] = [{ 'x-note': 'one' }, { 'x-note': 'one' }, { 'x-note': 'two' }, { 'x-note': 'two', authorization: 'Basic abc' }, { 'x-note': 'two' }];
     const ids: string[] = [];
     for (const headers of sent) ids.push(await send(headers));
     agent.destroy();

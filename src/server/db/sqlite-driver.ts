@@ -20,6 +20,16 @@ export class FastSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * A connection whose statements run at once (better-sqlite3 is synchronous): the trace records a
+ * statement as it returns, with no promise and callbacks of its own per statement.
+ */
+export interface SyncConnection extends DatabaseConnection {
+  executeQueryNow<R>(query: CompiledQuery): QueryResult<R>;
+}
+
+export const isSyncConnection = (connection: DatabaseConnection): connection is SyncConnection => 'executeQueryNow' in connection;
+
 /** Distinct SQL texts kept; texts such as `in (?, ?, …)` vary with their input, so the cache is bounded. */
 const CACHED_STATEMENTS = 500;
 
@@ -74,22 +84,30 @@ interface Prepared {
   shape: Shape | undefined;
 }
 
-class StatementCache implements DatabaseConnection {
+class StatementCache implements SyncConnection {
   private readonly prepared = new Map<string, Prepared>();
 
   constructor(private readonly sqlite: SQLite.Database) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return Promise.resolve(this.executeQueryNow<R>(query));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  executeQueryNow<R>(query: CompiledQuery): QueryResult<R> {
     const { statement, shape } = this.prepare(query.sql);
     const parameters = query.parameters as unknown[];
     if (shape) {
       const rows = statement.all(parameters) as unknown[][];
       const objects = new Array<R>(rows.length);
       for (let i = 0; i < rows.length; i++) objects[i] = shape(rows[i]!) as R;
-      return Promise.resolve({ rows: objects });
+      return { rows: objects };
     }
     const { changes, lastInsertRowid } = statement.run(parameters);
-    return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] });
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
   }
 
   // eslint-disable-next-line require-yield

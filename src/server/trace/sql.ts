@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type RootOperationNode,
 } from 'kysely';
+import { isSyncConnection } from '../db/sqlite-driver.ts';
 import type { TraceLink, TraceRecorder } from './recorder.ts';
 import { MAX_SQL } from './redact.ts';
 
@@ -76,7 +77,19 @@ class TracedExecutor implements QueryExecutor {
     // With plugins, Kysely's own path runs their result hooks; the step then includes waiting for a connection.
     if (!trace) return this.inner.executeQuery(query);
     if (this.inner.plugins.length > 0) return record(trace, query, trace.now(), this.inner.executeQuery(query));
-    return this.inner.provideConnection((connection) => record(trace, query, trace.now(), connection.executeQuery<R>(query)));
+    return this.inner.provideConnection((connection) => {
+      const start = trace.now();
+      if (!isSyncConnection(connection)) return record(trace, query, start, connection.executeQuery<R>(query));
+      let result: QueryResult<R>;
+      try {
+        result = connection.executeQueryNow<R>(query);
+      } catch (error) {
+        recordFailed(trace, query, start, error);
+        return Promise.reject(error as Error);
+      }
+      recordDone(trace, query, start, result);
+      return Promise.resolve(result);
+    });
   }
 
   stream<R>(query: CompiledQuery<R>, chunkSize: number) {
@@ -108,21 +121,29 @@ class TracedExecutor implements QueryExecutor {
 function record<R>(trace: TraceRecorder, query: CompiledQuery, start: number, running: Promise<QueryResult<R>>): Promise<QueryResult<R>> {
   return running.then(
     (result) => {
-      const affected = result.numAffectedRows;
-      trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'ok', {
-        sql: keptText(trace, query.sql),
-        params: keptParams(trace, query),
-        rows: result.rows.length > 0 || affected === undefined ? result.rows.length : undefined,
-        rowsAffected: affected === undefined ? undefined : Number(affected),
-      });
+      recordDone(trace, query, start, result);
       return result;
     },
     (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'error', { sql: keptText(trace, query.sql), params: keptParams(trace, query), error: message });
+      recordFailed(trace, query, start, error);
       throw error;
     },
   );
+}
+
+function recordDone(trace: TraceRecorder, query: CompiledQuery, start: number, result: QueryResult<unknown>) {
+  const affected = result.numAffectedRows;
+  trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'ok', {
+    sql: keptText(trace, query.sql),
+    params: keptParams(trace, query),
+    rows: result.rows.length > 0 || affected === undefined ? result.rows.length : undefined,
+    rowsAffected: affected === undefined ? undefined : Number(affected),
+  });
+}
+
+function recordFailed(trace: TraceRecorder, query: CompiledQuery, start: number, error: unknown) {
+  const message = error instanceof Error ? error.message : String(error);
+  trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'error', { sql: keptText(trace, query.sql), params: keptParams(trace, query), error: message });
 }
 
 // The cached copy: Kysely writes the text anew for each query, and 2,000 kept traces would each hold their own.
