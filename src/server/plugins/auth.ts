@@ -109,21 +109,23 @@ async function authPlugin(app: FastifyInstance, options: { secret: string }) {
   const allowedName = (d: Record<string, unknown>) => `Bearer token of user ${String(d.userId)} (${String(d.role)})`;
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const end = request.trace?.begin('auth', 'Bearer token');
+    const trace = request.trace;
+    const start = trace?.now() ?? 0;
     let refusal: { reason: string; detail: Record<string, unknown> } | undefined;
     try {
       await verifyAccess(request, (reason, detail = {}) => {
         refusal = { reason, detail };
       });
     } catch (error) {
-      if (end) {
+      if (trace) {
         const reason = refusal?.reason ?? 'the token could not be checked';
-        end('denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` }, request.headers.authorization ? 'Bearer token refused' : 'no access token');
+        const name = request.headers.authorization ? 'Bearer token refused' : 'no access token';
+        trace.add('auth', name, start, trace.now() - start, 'denied', { ...refusal?.detail, reason, explanation: `401: ${reason}` });
       }
       throw error;
     }
     // The role as a shared string: the database hands out a new one with every row.
-    end?.('allowed', { userId: request.user.id, role: oneCopy(request.user.role) }, allowedName);
+    trace?.add('auth', allowedName, start, trace.now() - start, 'allowed', { userId: request.user.id, role: oneCopy(request.user.role) });
   });
 
   app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {

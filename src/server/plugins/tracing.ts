@@ -167,7 +167,8 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
           const start = m.validate ?? trace.lastStepEnd;
           trace.add('validate', validated, start, trace.now() - start, 'allowed', validatedDetail);
         }
-        m.endHandler = trace.begin('handler', handlerName ?? `${request.method} ${route.url}`);
+        m.handler = trace.now();
+        m.handlerName = handlerName ?? `${request.method} ${route.url}`;
       }
       return handler.call(this, request, reply);
     } as typeof handler;
@@ -177,14 +178,15 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const trace = request.trace;
     if (!trace) return done(null, payload);
     const m = trace.phase;
-    if (m.endHandler) {
+    const now = trace.now();
+    if (m.handler !== undefined) {
       const status = reply.statusCode;
       const outcome = status >= 500 ? 'error' : status >= 400 ? 'denied' : 'ok';
       const explanation = status >= 400 && trace.problem ? `${status}: ${trace.problem.detail}` : undefined;
-      m.endHandler(outcome, { route: (m.route ??= request.routeOptions).url ?? null, status, explanation });
-      m.endHandler = undefined;
+      trace.add('handler', m.handlerName!, m.handler, now - m.handler, outcome, { route: (m.route ??= request.routeOptions).url ?? null, status, explanation });
+      m.handler = undefined;
     }
-    m.sent = trace.now();
+    m.sent = now;
     done(null, payload);
   });
 

@@ -68,18 +68,21 @@ export class TraceRecorder {
   problem: { status: number; detail: string } | undefined;
   /**
    * Where the phases the hooks time began, and the response headers for the rate-limit step (its
-   * callback only gets the request). Fields rather than WeakMaps: ephemerons cost the GC.
+   * callback only gets the request). Fields rather than WeakMaps: ephemerons cost the GC. All of
+   * them from the start, so the object is made once at its full size.
    */
   readonly phase: {
-    validate?: number;
-    endHandler?: ((outcome: StepOutcome, detail?: Record<string, unknown>) => unknown) | undefined;
-    sent?: number;
-    reply?: { getHeader(name: string): unknown };
+    validate: number | undefined;
+    /** When the handler began, and its step's name. */
+    handler: number | undefined;
+    handlerName: string | undefined;
+    sent: number | undefined;
+    reply: { getHeader(name: string): unknown } | undefined;
     /** request.routeOptions, read once: Fastify builds a new object on each read. */
-    route?: { url?: string | undefined; schema?: FastifySchema | undefined; config?: unknown };
+    route: { url?: string | undefined; schema?: FastifySchema | undefined; config?: unknown } | undefined;
     /** The request's Kysely, made on first use. */
-    db?: unknown;
-  } = {};
+    db: unknown;
+  } = { validate: undefined, handler: undefined, handlerName: undefined, sent: undefined, reply: undefined, route: undefined, db: undefined };
 
   /**
    * `id` is what GET /api/traces/:id looks up: random, never the client's. A request that starts
@@ -145,7 +148,6 @@ export class TraceRecorder {
     this.phase.db = undefined;
     this.phase.reply = undefined;
     this.phase.route = undefined;
-    this.phase.endHandler = undefined;
     const end = hundredths(endMs);
     if (this.dropped > 0) this.put('handler', `${this.dropped} more steps were not recorded`, end, 0, 'ok', { dropped: this.dropped });
     // What is kept is exactly as long as its steps (a copy, when the room for eight was not filled).
