@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { HttpProblem } from '../errors.ts';
 import { findUserById, type PublicUser, toPublicUser } from '../api/users/queries.ts';
 import type { Role } from '../db/schema.ts';
-import { oneCopy } from '../trace/redact.ts';
+import { oneCopy } from '../trace/one-copy.ts';
 import { ago, recordAuthorize } from '../trace/steps.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;

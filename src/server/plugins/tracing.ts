@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import { MemoryTraceStore, RedisTraceStore, type TraceStore } from '../trace/store.ts';
-import { oneCopy, withoutSecretShapes } from '../trace/redact.ts';
+import { oneCopy } from '../trace/one-copy.ts';
+import { withoutSecretShapes } from '../trace/redact.ts';
 import { continueTrace } from '../trace/traceparent.ts';
 
 declare module 'fastify' {
