@@ -71,3 +71,33 @@ export async function interleave(results: Record<string, Measurement>, contender
   }
 }
 
+
+export const PAIRS = 8;
+export const PAIR_SECONDS = 2;
+
+export interface PairedRatio {
+  /** Median of the pairs' a ÷ b. */
+  ratio: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * a ÷ b from PAIRS back-to-back pairs of PAIR_SECONDS, every other pair in the other order. A ratio
+ * between two runs 4–16 s apart (as in `interleave`) moved with the machine: on these shared cores a
+ * server measured twice a minute apart differed by up to 2×, and the two ends of one ratio must
+ * see the same machine. Both should be warm (measured in `interleave` first).
+ */
+export async function pairedRatio(a: Load, b: Load): Promise<PairedRatio> {
+  const ratios: number[] = [];
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const first = pair % 2 === 0 ? a : b;
+    const second = pair % 2 === 0 ? b : a;
+    const one = await measure('pair', { ...first, seconds: PAIR_SECONDS });
+    const two = await measure('pair', { ...second, seconds: PAIR_SECONDS });
+    ratios.push(pair % 2 === 0 ? one.rps / two.rps : two.rps / one.rps);
+  }
+  ratios.sort((x, y) => x - y);
+  const middle = ratios.length / 2;
+  return { ratio: (ratios[Math.floor(middle - 0.5)]! + ratios[Math.ceil(middle - 0.5)]!) / 2, low: ratios[0]!, high: ratios[ratios.length - 1]! };
+}
