@@ -71,7 +71,6 @@ export async function interleave(results: Record<string, Measurement>, contender
   }
 }
 
-
 export const PAIRS = 8;
 export const PAIR_SECONDS = 2;
 
