@@ -77,6 +77,9 @@ function sameHeaders(a: FastifyRequest['headers'], b: FastifyRequest['headers'])
   return count === 0;
 }
 
+/** For the handler and response steps of a 4xx/5xx: what the client was told. */
+const explanation = (trace: TraceRecorder, status: number) => (status >= 400 && trace.problem ? `${status}: ${trace.problem.detail}` : undefined);
+
 // Step names made when the trace is read (see StepName).
 const receiveName = (d: Record<string, unknown>) => `${String(d.method)} ${String(d.path)}`;
 const responseName = (d: Record<string, unknown>) => `${String(d.status)} ${String(d.bytes)} bytes`;
@@ -183,8 +186,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     if (m.handler !== undefined) {
       const status = reply.statusCode;
       const outcome = status >= 500 ? 'error' : status >= 400 ? 'denied' : 'ok';
-      const explanation = status >= 400 && trace.problem ? `${status}: ${trace.problem.detail}` : undefined;
-      trace.add('handler', m.handlerName!, m.handler, now - m.handler, outcome, { route: (m.route ??= request.routeOptions).url ?? null, status, explanation });
+      trace.add('handler', m.handlerName!, m.handler, now - m.handler, outcome, { route: (m.route ??= request.routeOptions).url ?? null, status, explanation: explanation(trace, status) });
       m.handler = undefined;
     }
     m.sent = now;
@@ -200,8 +202,7 @@ async function tracingPlugin(app: FastifyInstance, options: Options) {
     const sent = m.sent ?? now;
     // Fastify has set the length of every string or buffer it sent; counting it again cost a pass over the body.
     const bytes = Number(reply.getHeader('content-length') ?? 0);
-    const explanation = status >= 400 && trace.problem ? `${status}: ${trace.problem.detail}` : undefined;
-    trace.add('response', responseName, sent, now - sent, status >= 500 ? 'error' : 'ok', { status, bytes, contentType: mediaType(reply.getHeader('content-type')), explanation });
+    trace.add('response', responseName, sent, now - sent, status >= 500 ? 'error' : 'ok', { status, bytes, contentType: mediaType(reply.getHeader('content-type')), explanation: explanation(trace, status) });
     store.save(trace.finish(status, now));
     done();
   });

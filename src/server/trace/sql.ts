@@ -133,8 +133,9 @@ function record<R>(trace: TraceRecorder, query: CompiledQuery, start: number, ru
 
 function recordDone(trace: TraceRecorder, query: CompiledQuery, start: number, result: QueryResult<unknown>) {
   const affected = result.numAffectedRows;
-  trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'ok', {
-    sql: keptText(trace, query.sql),
+  const known = statement(query.sql);
+  trace.add('sql', known.line, start, trace.now() - start, 'ok', {
+    sql: keptText(trace, known),
     params: keptParams(trace, query),
     rows: result.rows.length > 0 || affected === undefined ? result.rows.length : undefined,
     rowsAffected: affected === undefined ? undefined : Number(affected),
@@ -143,11 +144,12 @@ function recordDone(trace: TraceRecorder, query: CompiledQuery, start: number, r
 
 function recordFailed(trace: TraceRecorder, query: CompiledQuery, start: number, error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
-  trace.add('sql', oneLine(query.sql), start, trace.now() - start, 'error', { sql: keptText(trace, query.sql), params: keptParams(trace, query), error: message });
+  const known = statement(query.sql);
+  trace.add('sql', known.line, start, trace.now() - start, 'error', { sql: keptText(trace, known), params: keptParams(trace, query), error: message });
 }
 
 // The cached copy: Kysely writes the text anew for each query, and 2,000 kept traces would each hold their own.
-const keptText = (trace: TraceRecorder, sql: string) => trace.redactor.keep(statement(sql).text, MAX_SQL);
+const keptText = (trace: TraceRecorder, known: { text: string }) => trace.redactor.keep(known.text, MAX_SQL);
 
 const keptParams = (trace: TraceRecorder, query: CompiledQuery) => (query.parameters.length === 0 ? [] : trace.redactor.sqlParams(query.sql, query.parameters));
 
