@@ -1,14 +1,13 @@
 import { randomHex } from './ids.ts';
 import type { FastifySchema } from 'fastify';
 import { Redactor } from './redact.ts';
-import type { StepKind, StepOutcome, Trace, TraceStep } from './types.ts';
+import type { StepKind, StepOutcome } from './types.ts';
 
 /** Enough for any lesson; a loop of queries cannot grow a trace without bound. */
 const MAX_STEPS = 300;
 /**
- * Step times are kept as whole hundredths of a millisecond: small integers live inside the step
- * object, where a fraction is a heap number of its own — a dozen more objects per kept trace for
- * every young-generation GC to copy.
+ * Step times are kept as whole hundredths of a millisecond: small integers live inside the kept
+ * trace's array, where a fraction is a heap number of its own.
  */
 const hundredths = (ms: number) => Math.round(ms * 100);
 
@@ -20,12 +19,10 @@ const hundredths = (ms: number) => Math.round(ms * 100);
 export type StepName = string | ((detail: Record<string, unknown>) => string);
 
 /**
- * Steps are kept as runs of this many values in one flat array (kind, name, start, duration,
- * outcome, detail) rather than an object each: a kept trace is six objects and 400 bytes smaller,
- * and what every kept trace costs is the garbage collector copying it into the old generation and
- * the page faults of the memory it fills there.
+ * Steps are recorded as runs of this many values in one flat array (kind, name, start, duration,
+ * outcome, detail) rather than an object each, and the store copies them into its own (kept.ts).
  */
-const FIELDS = 6;
+export const FIELDS = 6;
 
 /**
  * How a request's queries point at its trace. `finish` cuts it: query ids can outlive the request
@@ -36,28 +33,39 @@ export interface TraceLink {
   trace: TraceRecorder | undefined;
 }
 
-/** What a trace store keeps: a finished request, made into its Trace when someone reads it. */
-export interface FinishedTrace {
+/** A request whose recording is over: what a trace store copies into its own memory (kept.ts). */
+export interface FinishedRecording {
   readonly id: string;
-  /** Epoch milliseconds: the store's time to live counts from here. */
-  readonly finishedAt: number;
-  toTrace(): Trace;
+  readonly traceId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** Hundredths of a millisecond. */
+  readonly duration: number;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  /** The steps, FIELDS values each; the first `stepValues` are recorded. */
+  readonly steps: readonly unknown[];
+  readonly stepValues: number;
 }
 
 /**
  * The journey of one request while it happens. Steps are appended as the Fastify hooks, the auth
  * plugin, the SQL driver and the sandbox report them; `finish` hands them over to be kept.
  */
-export class TraceRecorder {
+export class TraceRecorder implements FinishedRecording {
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
   /** Epoch milliseconds of t0, to place steps timed in another thread (the sandbox workers). */
   readonly epoch0 = performance.timeOrigin + this.t0;
   /** Room for eight steps, most requests' share: growing by pushes made two larger copies on the way. */
-  private readonly steps: unknown[] = new Array(FIELDS * 8);
+  readonly steps: unknown[] = new Array(FIELDS * 8);
   private length = 0;
-  /** Set by `finish`: the steps array may now be the kept trace's own, and a late step must not reach it. */
+  /** Set by `finish`: a step reported after the response is not part of the kept trace. */
   private finished = false;
+  /** Set by `finish`. */
+  status = 0;
+  duration = 0;
   readonly link: TraceLink = { trace: this };
   /** Learns the secrets this request's body sends, and keeps them out of every step. */
   readonly redactor = new Redactor();
@@ -97,6 +105,10 @@ export class TraceRecorder {
 
   now() {
     return performance.now() - this.t0;
+  }
+
+  get stepValues() {
+    return this.length;
   }
 
   /** Milliseconds since t0 at which the latest step so far ended. */
@@ -140,80 +152,19 @@ export class TraceRecorder {
   }
 
   /**
-   * The request is over. What is kept is a small object of its own: the recorder (its link, phase
-   * and redactor) goes with the request, and the Trace is built when someone first reads it.
+   * The request is over: the store copies what it keeps (kept.ts) before the request's objects go.
+   * Cut loose first: the recorder's link, phase and redactor go with the request.
    */
-  finish(status: number, endMs = this.now()): FinishedTrace {
+  finish(status: number, endMs = this.now()): FinishedRecording {
     this.link.trace = undefined;
     this.phase.db = undefined;
     this.phase.reply = undefined;
     this.phase.route = undefined;
     const end = hundredths(endMs);
     if (this.dropped > 0) this.put('handler', `${this.dropped} more steps were not recorded`, end, 0, 'ok', { dropped: this.dropped });
-    // What is kept is exactly as long as its steps (a copy, when the room for eight was not filled).
-    const steps = this.length === this.steps.length ? this.steps : this.steps.slice(0, this.length);
     this.finished = true;
-    return new FinishedRequest(this.id, this.traceId, this.method, this.path, status, end, this.startedAt, steps);
-  }
-}
-
-/**
- * Details are written with every field they may have, absent ones undefined: an object that gains
- * a field after it is made grows a second array for it.
- */
-function withoutUndefined(detail: Record<string, unknown>) {
-  for (const key in detail) if (detail[key] === undefined) delete detail[key];
-  return detail;
-}
-
-class FinishedRequest implements FinishedTrace {
-  private built: Trace | undefined;
-  constructor(
-    readonly id: string,
-    private readonly traceId: string,
-    private readonly method: string,
-    private readonly path: string,
-    private readonly status: number,
-    private readonly duration: number,
-    private readonly startedAt: number,
-    private steps: unknown[],
-  ) {}
-
-  /** Worked out rather than kept: a time in epoch milliseconds is a heap number of its own. */
-  get finishedAt() {
-    return this.startedAt + this.duration / 100;
-  }
-
-  /** Built once, on first read: most traces are never read. */
-  toTrace(): Trace {
-    if (this.built) return this.built;
-    const steps: TraceStep[] = [];
-    const flat = this.steps;
-    for (let i = 0; i < flat.length; i += FIELDS) {
-      const name = flat[i + 1] as StepName;
-      const detail = withoutUndefined(flat[i + 5] as Record<string, unknown>);
-      steps.push({
-        kind: flat[i] as StepKind,
-        name: typeof name === 'function' ? name(detail) : name,
-        startMs: (flat[i + 2] as number) / 100,
-        durationMs: (flat[i + 3] as number) / 100,
-        outcome: flat[i + 4] as StepOutcome,
-        detail,
-      });
-    }
-    // Stable: steps reported at the same time keep the order they were reported in.
-    steps.sort((a, b) => a.startMs - b.startMs);
-    this.steps = [];
-    this.built = {
-      id: this.id,
-      traceId: this.traceId,
-      method: this.method,
-      path: this.path,
-      status: this.status,
-      durationMs: this.duration / 100,
-      startedAt: new Date(this.startedAt).toISOString(),
-      steps,
-    };
-    return this.built;
+    this.status = status;
+    this.duration = end;
+    return this;
   }
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { traceOf } from './kept.ts';
 import { TraceRecorder } from './recorder.ts';
 import { MemoryTraceStore } from './store.ts';
 
@@ -16,7 +17,7 @@ describe('MemoryTraceStore', () => {
     expect(store.size).toBe(3);
     expect(await store.get(traces[0]!.id)).toBeUndefined();
     expect(await store.get(traces[1]!.id)).toBeUndefined();
-    for (const t of traces.slice(2)) expect((await store.get(t.id))?.path).toBe(t.toTrace().path);
+    for (const t of traces.slice(2)) expect((await store.get(t.id))?.path).toBe(traceOf(t).path);
   });
 
   it('builds a trace when it is read, with its status and steps, and answers the same on a second read', async () => {
@@ -27,6 +28,19 @@ describe('MemoryTraceStore', () => {
     expect(first).toMatchObject({ id: t.id, method: 'GET', path: '/api/me', status: 401 });
     expect(first?.steps.map((s) => s.kind)).toEqual(['receive']);
     expect(await store.get(t.id)).toEqual(first);
+  });
+
+  it('a slot taken by a new trace holds only that trace, whatever the one before it held', async () => {
+    const store = new MemoryTraceStore({ max: 1, ttlMs: 60_000 });
+    const big = new TraceRecorder('0'.repeat(31) + '1', 'GET', '/api/big');
+    for (let i = 0; i < 300; i++) big.add('sql', `select ${i}`, i, 0, 'ok', { sql: `select ${i}`, params: [i], rows: 1 });
+    store.save(big.finish(200, 400));
+    expect((await store.get(big.id))?.steps).toHaveLength(300);
+    const small = finished('/api/small', 204);
+    store.save(small);
+    expect(await store.get(big.id)).toBeUndefined();
+    expect(await store.get(small.id)).toEqual(traceOf(small));
+    expect((await store.get(small.id))?.steps.map((s) => s.name)).toEqual(['GET /api/small']);
   });
 
   it('forgets a trace older than its time to live', async () => {
@@ -46,7 +60,15 @@ describe('RedisTraceStore', async () => {
   const { RedisTraceStore } = await import('./store.ts');
   const available = await redisAvailable();
   const silent = { warn() {} } as never;
-  const trace = (id: string, finishedAt: number) => ({ id, finishedAt, toTrace: () => ({ id, traceId: id, method: 'GET', path: '/api/x', status: 200, durationMs: 1, startedAt: new Date(finishedAt).toISOString(), steps: [] }) });
+  /** A request with this id that finished at `finishedAt` (epoch ms). */
+  const trace = (id: string, finishedAt: number) => {
+    vi.useFakeTimers({ toFake: ['Date'], now: finishedAt });
+    try {
+      return new TraceRecorder('0'.repeat(31) + '1', 'GET', '/api/x', id).finish(200, 0);
+    } finally {
+      vi.useRealTimers();
+    }
+  };
 
   it.skipIf(!available)('keeps at most `max` traces in Redis, and counts their age from when the request finished', async () => {
     const redis = new Redis(REDIS_TEST_URL);
@@ -68,6 +90,14 @@ describe('RedisTraceStore', async () => {
       expect((await reader.get('t19'))?.id).toBe('t19');
       expect(await reader.get('t0')).toBeUndefined();
       expect(Number(await redis.zscore(`${prefix}traces:times`, 't19'))).toBe(now - 1);
+
+      // More traces than `max` before a flush: those pushed out of memory are not among the newest, and are not written.
+      for (let i = 0; i < 7; i++) writer.save(trace(`u${i}`, now + i));
+      await writer.flush();
+      expect(await redis.hexists(`${prefix}traces`, 'u0')).toBe(0);
+      expect(await redis.hexists(`${prefix}traces`, 'u1')).toBe(0);
+      expect((await reader.get('u6'))?.path).toBe('/api/x');
+      expect(await redis.hlen(`${prefix}traces`)).toBe(5);
     } finally {
       await writer.close();
       await reader.close();

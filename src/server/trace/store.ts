@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
-import type { FinishedTrace } from './recorder.ts';
+import type { FinishedRecording } from './recorder.ts';
+import { keepRecording, readTrace } from './kept.ts';
 import type { Trace } from './types.ts';
 import { TraceIdIndex } from './id-index.ts';
 
 export interface TraceStore {
-  save(trace: FinishedTrace): void;
+  save(recording: FinishedRecording): void;
   get(id: string): Promise<Trace | undefined>;
   /** Traces held in this process (for the bounded-storage test and the bench). */
   readonly size: number;
@@ -17,58 +18,91 @@ interface Limits {
   ttlMs: number;
 }
 
+/** Room a slot's array starts with: a GET /api/me trace takes about 70 values. */
+const SLOT_VALUES = 128;
+/** A slot that held a very long trace gets a new array, so the ring does not keep its largest traces' room. */
+const MAX_REUSED = 2048;
+
 /**
  * The newest `max` traces younger than `ttlMs`, in a ring: the newest overwrites the oldest. Each
- * is kept as the small object `finish` made and built into a Trace on first read. Writing each as
- * JSON, or packing it into a preallocated buffer in a binary form of our own, cost more than the
- * garbage collector spends keeping the objects: packing took 6.5 µs per trace inside the server,
- * keeping the objects 2–6 µs. The ids are found through TraceIdIndex, not a Map.
+ * slot has an array made once and reused, into which a finished request is copied (kept.ts): keeping
+ * the traces as objects cost the garbage collector more than recording them did. Writing each as
+ * JSON or packing it into a binary form in a preallocated buffer were both measured too, and cost
+ * more per request than keeping the objects. Ids are found through TraceIdIndex, not a Map.
  */
 export class MemoryTraceStore implements TraceStore {
-  private readonly slots: (FinishedTrace | undefined)[];
+  private readonly ids: (string | undefined)[];
+  private readonly values: unknown[][];
+  private readonly lengths: Int32Array;
+  private readonly startedAt: Float64Array;
+  private readonly finishedAt: Float64Array;
   private readonly index: TraceIdIndex;
   private next = 0;
   private count = 0;
 
   constructor(private readonly limits: Limits) {
-    this.slots = new Array<FinishedTrace | undefined>(limits.max).fill(undefined);
-    this.index = new TraceIdIndex(limits.max, (slot) => this.slots[slot]?.id);
+    this.ids = new Array<string | undefined>(limits.max).fill(undefined);
+    this.values = [];
+    this.lengths = new Int32Array(limits.max);
+    this.startedAt = new Float64Array(limits.max);
+    this.finishedAt = new Float64Array(limits.max);
+    this.index = new TraceIdIndex(limits.max, (slot) => this.ids[slot]);
   }
 
   get size() {
     return this.count;
   }
 
-  save(trace: FinishedTrace) {
+  /** Keeps the recording; returns its slot. */
+  save(recording: FinishedRecording): number {
     const slot = this.next;
     this.forget(slot);
-    this.slots[slot] = trace;
-    this.index.add(trace.id, slot);
+    let values = this.values[slot];
+    if (values === undefined || values.length > MAX_REUSED) values = this.values[slot] = new Array<unknown>(SLOT_VALUES).fill(0);
+    const length = keepRecording(values, recording);
+    // What a longer trace left behind is let go.
+    for (let i = length; i < this.lengths[slot]!; i++) values[i] = 0;
+    this.lengths[slot] = length;
+    this.startedAt[slot] = recording.startedAt;
+    this.finishedAt[slot] = recording.startedAt + recording.duration / 100;
+    this.ids[slot] = recording.id;
+    this.index.add(recording.id, slot);
     this.count++;
     this.next = (slot + 1) % this.limits.max;
+    return slot;
   }
 
   private forget(slot: number) {
-    const oldest = this.slots[slot];
-    if (!oldest) return;
-    this.index.remove(oldest.id, slot);
-    this.slots[slot] = undefined;
+    const oldest = this.ids[slot];
+    if (oldest === undefined) return;
+    this.index.remove(oldest, slot);
+    this.ids[slot] = undefined;
     this.count--;
   }
 
   async get(id: string) {
     const slot = this.index.find(id);
     if (slot === -1) return undefined;
-    const trace = this.slots[slot]!;
-    if (Date.now() - trace.finishedAt > this.limits.ttlMs) {
+    if (Date.now() - this.finishedAt[slot]! > this.limits.ttlMs) {
       this.forget(slot);
       return undefined;
     }
-    return trace.toTrace();
+    return this.read(slot);
+  }
+
+  private read(slot: number) {
+    return readTrace(this.values[slot]!, this.lengths[slot]!, this.ids[slot]!, this.startedAt[slot]!);
+  }
+
+  /** The trace `id` as kept in `slot`, if the slot still holds it (for RedisTraceStore's batches). */
+  held(slot: number, id: string): { trace: Trace; finishedAt: number } | undefined {
+    return this.ids[slot] === id ? { trace: this.read(slot), finishedAt: this.finishedAt[slot]! } : undefined;
   }
 
   async close() {
-    this.slots.fill(undefined);
+    this.ids.fill(undefined);
+    this.values.length = 0;
+    this.lengths.fill(0);
     this.index.clear();
     this.count = 0;
     this.next = 0;
@@ -108,7 +142,8 @@ const FLUSH_EVERY_MS = 50;
  */
 export class RedisTraceStore implements TraceStore {
   private readonly memory: MemoryTraceStore;
-  private queue: FinishedTrace[] = [];
+  /** Slots and ids of traces not yet in Redis. */
+  private queue: { slot: number; id: string }[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly hashKey: string;
@@ -131,9 +166,8 @@ export class RedisTraceStore implements TraceStore {
     return this.memory.size;
   }
 
-  save(trace: FinishedTrace) {
-    this.memory.save(trace);
-    this.queue.push(trace);
+  save(recording: FinishedRecording) {
+    this.queue.push({ slot: this.memory.save(recording), id: recording.id });
     if (this.queue.length > this.limits.max) this.queue.splice(0, this.queue.length - this.limits.max);
   }
 
@@ -157,8 +191,12 @@ export class RedisTraceStore implements TraceStore {
     const args: (string | number)[] = [this.limits.max, oldest];
     // JSON only here, in the batch for Redis: the request path never pays for it. A trace's age
     // counts from when its request finished, not from when it reached Redis (it may have waited
-    // out an outage here), and one already too old is not written at all.
-    for (const trace of batch) if (trace.finishedAt > oldest) args.push(trace.id, trace.finishedAt, JSON.stringify(trace.toTrace()));
+    // out an outage here), and one already too old is not written at all. Nor is one whose slot
+    // newer traces have taken: it is no longer among the newest `max`.
+    for (const { slot, id } of batch) {
+      const held = this.memory.held(slot, id);
+      if (held && held.finishedAt > oldest) args.push(id, held.finishedAt, JSON.stringify(held.trace));
+    }
     if (args.length === 2) return this.flushing;
     this.flushing = this.flushing
       .then(() => this.redis.eval(SAVE_AND_TRIM, 2, this.hashKey, this.timesKey, ...args))
