@@ -12,7 +12,7 @@ describe('TraceIdIndex', () => {
     for (let n = 0; n < 5000; n++) {
       const slot = n % max;
       const old = slots[slot];
-      if (old !== undefined) index.remove(old, slot);
+      if (old !== undefined) index.remove(slot);
       // Every other id shares its first eight characters (its home entry) with one held elsewhere.
       const neighbour = slots[(slot + 11) % max];
       const id = n % 2 === 1 && neighbour ? neighbour.slice(0, 8) + randomHex(16).slice(8) : randomHex(16);

@@ -10,6 +10,8 @@
 export class TraceIdIndex {
   /** slot + 1 per entry; 0 is an empty entry. */
   private readonly table: Int32Array;
+  /** Each slot's home entry, worked out when its id was added: removal moves entries by their homes without hashing ids again. */
+  private readonly homes: Int32Array;
   private readonly mask: number;
 
   /** `idOf(slot)` gives the id kept in a slot: the index keeps no strings of its own. */
@@ -20,6 +22,7 @@ export class TraceIdIndex {
     let size = 8;
     while (size < slots * 2) size *= 2;
     this.table = new Int32Array(size);
+    this.homes = new Int32Array(slots);
     this.mask = size - 1;
   }
 
@@ -31,7 +34,7 @@ export class TraceIdIndex {
   }
 
   add(id: string, slot: number) {
-    let at = this.home(id);
+    let at = (this.homes[slot] = this.home(id));
     // The table is twice the slots, so a free entry is always near; a full one would be a bug here.
     for (let probes = 0; this.table[at] !== 0; probes++, at = (at + 1) & this.mask) if (probes > this.mask) throw new Error('trace id index is full');
     this.table[at] = slot + 1;
@@ -46,16 +49,16 @@ export class TraceIdIndex {
     return -1;
   }
 
-  /** Takes the slot's entry out (call while the slot still holds its id), moving back the entries after it. */
-  remove(id: string, slot: number) {
-    let hole = this.home(id);
+  /** Takes the slot's entry out, moving back the entries after it. */
+  remove(slot: number) {
+    let hole = this.homes[slot]!;
     for (let probes = 0; this.table[hole] !== slot + 1; probes++, hole = (hole + 1) & this.mask) if (this.table[hole] === 0 || probes > this.mask) return;
     this.table[hole] = 0;
     // Backward-shift deletion: an entry after the hole moves into it unless its home lies
     // (cyclically) after the hole, or no probe from its home would pass the hole.
     for (let at = (hole + 1) & this.mask, probes = 0; this.table[at] !== 0 && probes < this.mask; at = (at + 1) & this.mask, probes++) {
       const entry = this.table[at]!;
-      const home = this.home(this.idOf(entry - 1)!);
+      const home = this.homes[entry - 1]!;
       const reachable = hole <= at ? home <= hole || home > at : home <= hole && home > at;
       if (reachable) {
         this.table[hole] = entry;

@@ -75,7 +75,7 @@ export class MemoryTraceStore implements TraceStore {
   private forget(slot: number) {
     const oldest = this.ids[slot];
     if (oldest === undefined) return;
-    this.index.remove(oldest, slot);
+    this.index.remove(slot);
     this.ids[slot] = undefined;
     this.count--;
   }
