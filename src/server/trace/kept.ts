@@ -9,8 +9,8 @@ import type { StepKind, StepOutcome, Trace, TraceStep } from './types.ts';
  * of SQL parameters) cost more than recording it. Every kept trace survived two young-generation
  * collections, was copied into the old generation and died there, so that generation grew by about
  * 1.3 KB per request and was swept again and again. Measured side by side at saturation, tracing
- * cost 14–16% of throughput with 2,000 traces kept as objects and 4–8% with 100 kept (they died
- * young). Copied into arrays made once per slot, a trace adds no object but its id: small integers
+ * cost 12–19% of throughput with 2,000 traces kept as objects and 4–8% with 100 kept (they died
+ * young); see ARCHITECTURE.md. Copied into arrays made once per slot, a trace adds no object but its id: small integers
  * sit in the array, and most strings (statement texts, route names, header values) are shared
  * copies already.
  *
