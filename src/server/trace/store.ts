@@ -94,9 +94,13 @@ export class MemoryTraceStore implements TraceStore {
     return readTrace(this.values[slot]!, this.lengths[slot]!, this.ids[slot]!, this.startedAt[slot]!);
   }
 
-  /** The trace `id` as kept in `slot`, if the slot still holds it (for RedisTraceStore's batches). */
-  held(slot: number, id: string): { trace: Trace; finishedAt: number } | undefined {
-    return this.ids[slot] === id ? { trace: this.read(slot), finishedAt: this.finishedAt[slot]! } : undefined;
+  /**
+   * For RedisTraceStore's batches: the trace `id` as kept in `slot`, if the slot still holds it and
+   * it finished after `since` (epoch ms). Checked before the Trace is built, which costs.
+   */
+  held(slot: number, id: string, since: number): { trace: Trace; finishedAt: number } | undefined {
+    if (this.ids[slot] !== id || this.finishedAt[slot]! <= since) return undefined;
+    return { trace: this.read(slot), finishedAt: this.finishedAt[slot]! };
   }
 
   async close() {
@@ -194,8 +198,8 @@ export class RedisTraceStore implements TraceStore {
     // out an outage here), and one already too old is not written at all. Nor is one whose slot
     // newer traces have taken: it is no longer among the newest `max`.
     for (const { slot, id } of batch) {
-      const held = this.memory.held(slot, id);
-      if (held && held.finishedAt > oldest) args.push(id, held.finishedAt, JSON.stringify(held.trace));
+      const held = this.memory.held(slot, id, oldest);
+      if (held) args.push(id, held.finishedAt, JSON.stringify(held.trace));
     }
     if (args.length === 2) return this.flushing;
     this.flushing = this.flushing
